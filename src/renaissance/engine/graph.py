@@ -1,0 +1,98 @@
+"""Dependency graphs and evaluation orders, fixed once at compile time.
+
+Two graphs over the same keys (auxiliaries and stateful outputs):
+
+- the *initialisation* graph, where a stateful depends on what its initial value needs
+  (PySD's ``_get_initialize_order``: a cycle is a circular initialisation);
+- the *step* graph, where a stateful's output depends only on what its output formula
+  reads (the delay time of a DELAY, the input of a TREND), which breaks feedback loops.
+  A cycle left here is an algebraic loop.
+"""
+
+from __future__ import annotations
+
+from renaissance.engine.errors import ModelStructureError
+
+TIME = "time"
+
+
+def toposort(deps: dict[str, frozenset[str]], what: str) -> list[str]:
+    """Keys of ``deps`` so that each comes after its dependencies (file order kept)."""
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    for root in deps:
+        if state.get(root) == 2:
+            continue
+        stack = [(root, iter(sorted(deps[root])))]
+        state[root] = 1
+        while stack:
+            key, children = stack[-1]
+            for child in children:
+                if child not in deps:
+                    continue
+                if state.get(child) == 1:
+                    cycle = [k for k, _ in stack]
+                    cycle = [*cycle[cycle.index(child):], child]
+                    raise ModelStructureError(f"{what}: {' -> '.join(cycle)}")
+                if state.get(child) is None:
+                    state[child] = 1
+                    stack.append((child, iter(sorted(deps[child]))))
+                    break
+            else:
+                stack.pop()
+                state[key] = 2
+                order.append(key)
+    return order
+
+
+class Orders:
+    """Evaluation orders and dependency sets of a compiled model.
+
+    Parameters
+    ----------
+    variables : dict of Variable
+        Compiled variables; only ``kind == "aux"`` ones are graph nodes.
+    statefuls : list of Stateful
+    """
+
+    def __init__(self, variables, statefuls):
+        self.init_deps: dict[str, frozenset[str]] = {}
+        self.step_deps: dict[str, frozenset[str]] = {}
+        self.deriv_deps: dict[str, frozenset[str]] = {}
+        self.stateful_keys = {s.key for s in statefuls}
+        self.static_statefuls = {s.key for s in statefuls if not s.dynamic}
+        for s in statefuls:
+            self.init_deps[s.key] = s.init_deps
+            self.step_deps[s.key] = s.output_deps
+            self.deriv_deps[s.key] = s.deriv_deps
+        for var in variables.values():
+            if var.kind == "aux":
+                self.init_deps[var.key] = var.node.init_deps
+                self.step_deps[var.key] = var.node.step_deps
+        self.init_order = toposort(self.init_deps, "circular initialisation")
+        self.step_order = toposort(self.step_deps, "algebraic loop")
+
+    def dynamic(self, constant: set[str]) -> set[str]:
+        """Keys whose value changes during a run, given keys forced ``constant``."""
+        dynamic: set[str] = set()
+        for key in self.step_order:
+            if key in constant:
+                continue
+            if key in self.stateful_keys and key not in self.static_statefuls:
+                dynamic.add(key)
+            elif any(d == TIME or d in dynamic for d in self.step_deps[key]):
+                dynamic.add(key)
+        return dynamic
+
+    def closure(self, keys: set[str], graph: dict[str, frozenset[str]]) -> set[str]:
+        """``keys`` and everything they depend on in ``graph``."""
+        seen: set[str] = set()
+        todo = [k for k in keys if k in graph]
+        while todo:
+            key = todo.pop()
+            if key in seen:
+                continue
+            seen.add(key)
+            todo.extend(d for d in graph[key] if d in graph and d not in seen)
+        return seen

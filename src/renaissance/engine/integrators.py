@@ -1,0 +1,99 @@
+"""Fixed-step integrators with Vensim/PySD time semantics.
+
+The loop is PySD's (``Model._integrate``): while ``t + 1e-5 dt < FINAL TIME``, record if
+``t`` is a save time, step, ``t += dt`` (accumulated, as PySD does); then record the last
+time if it is a save time. A saved row holds the states at ``t`` and the auxiliaries
+computed from them, so flows shown at ``t`` are the ones used to leave ``t``.
+
+- ``euler``: all derivatives from the states at ``t``, applied at once.
+- ``rk4``: classical Runge-Kutta; STEP/PULSE/RAMP/PULSE TRAIN see the time at the start
+  of the step in every stage (``held`` time), and discrete states (DELAY FIXED, SAMPLE
+  IF TRUE, the DELAY N FIFO) are updated once per step, from the start-of-step values.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from renaissance.engine.plan import Plan, RunState
+
+RPREC = 1e-5
+"""Relative precision of the final-time and save-time tests (PySD's ``Time.rprec``)."""
+
+
+class Recorder:
+    """Collects requested variables and per-member failure times at save times.
+
+    Attributes
+    ----------
+    times : list of float
+        Save times, rounded like PySD's output index.
+    data : dict
+        Key -> list of arrays of shape ``(E, *sizes)``.
+    failed_at : ndarray of shape (E,)
+        First save time at which a member's state was not finite (NaN if never).
+    """
+
+    def __init__(self, plan: Plan, state: RunState, keys: list[str]):
+        self.plan = plan
+        self.state = state
+        self.keys = keys
+        self.shapes = {k: (state.members, *plan.sizes(k)) for k in keys}
+        self.times: list[float] = []
+        self.data: dict[str, list[np.ndarray]] = {k: [] for k in keys}
+        self.failed_at = np.full(state.members, np.nan)
+        self.decimals = -int(np.log10(state.dt * RPREC))
+
+    def is_save_time(self, t: float) -> bool:
+        delay = t - self.state.t0
+        prec = self.state.dt * RPREC
+        saveper = self.state.saveper
+        return delay % saveper < prec or -delay % saveper < prec
+
+    def record(self, t: float, y: list) -> None:
+        env = self.state.env
+        self.times.append(float(np.round(t, self.decimals)))
+        for key in self.keys:
+            self.data[key].append(np.array(np.broadcast_to(env[key], self.shapes[key])))
+        bad = np.zeros(self.state.members, dtype=bool)
+        for value in y:
+            if value is not None:
+                bad |= ~np.isfinite(value.reshape(value.shape[0], -1)).all(axis=1)
+        self.failed_at[bad & np.isnan(self.failed_at)] = t
+
+
+def _advance(y: list, k: list, h: float) -> list:
+    return [v if d is None else v + d * h for v, d in zip(y, k, strict=True)]
+
+
+def run_fixed(plan: Plan, state: RunState, keys: list[str], method: str = "euler") -> Recorder:
+    """Integrate ``state`` to FINAL TIME with ``method`` ("euler" or "rk4")."""
+    rec = Recorder(plan, state, keys)
+    y, disc = state.y, state.disc
+    t, dt, final = state.t0, state.dt, state.final_time
+    env = state.env
+    with np.errstate(all="ignore"):
+        while t + dt * RPREC < final:
+            k1 = plan.rhs(state, t, y, disc, t)
+            if rec.is_save_time(t):
+                rec.record(t, y)
+            disc = plan.prepare(state, y, disc) if plan.discrete else disc
+            if plan.discrete:
+                k1 = plan.derivatives(state, y, disc)
+            if method == "euler":
+                y = _advance(y, k1, dt)
+            else:
+                k2 = plan.rhs(state, t + dt / 2, _advance(y, k1, dt / 2), disc, t)
+                k3 = plan.rhs(state, t + dt / 2, _advance(y, k2, dt / 2), disc, t)
+                k4 = plan.rhs(state, t + dt, _advance(y, k3, dt), disc, t)
+                y = [
+                    v if a is None else v + (a + 2 * b + 2 * c + d) * (dt / 6)
+                    for v, a, b, c, d in zip(y, k1, k2, k3, k4, strict=True)
+                ]
+            t = t + dt
+        env["time"] = env["$tin"] = np.array([t])
+        plan.evaluate(state, y, disc)
+        if rec.is_save_time(t):
+            rec.record(t, y)
+    state.y, state.disc = y, disc
+    return rec

@@ -1,0 +1,237 @@
+"""Public entry points: :func:`load_model` and :class:`Model`."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from renaissance._version import __version__
+from renaissance.engine import params as P
+from renaissance.engine.compiler import ModelCompiler
+from renaissance.engine.errors import UnsupportedFeatureError
+from renaissance.engine.integrators import run_fixed
+from renaissance.engine.results import to_dataset
+
+FIXED_STEP = ("euler", "rk4")
+ADAPTIVE = ("RK45", "RK23", "DOP853", "LSODA", "BDF", "Radau")
+
+
+def read_abstract_model(path: Path):
+    """Parse a Vensim ``.mdl`` file with PySD's translator (nothing is written to disk)."""
+    from pysd.translators.vensim.vensim_file import VensimFile
+
+    vensim = VensimFile(Path(path).resolve())
+    vensim.parse()
+    return vensim.get_abstract_model()
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+class Model:
+    """A Vensim model compiled into a vectorised ensemble plan.
+
+    Build it with :func:`load_model`. Every run returns an ``xarray.Dataset`` whose data
+    variables are named as in the model, with subscript dims named after their ranges.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The model file.
+    plan : renaissance.engine.plan.Plan
+        The compiled plan (variables, statefuls, evaluation orders).
+    """
+
+    engine = "fast"
+
+    def __init__(self, path: Path, plan):
+        self.path = Path(path)
+        self.plan = plan
+        self.sha256 = file_sha256(self.path)
+
+    @property
+    def variable_names(self) -> list[str]:
+        """Names of all variables that can be returned (lookups excluded)."""
+        return [v.name for v in self.plan.variables.values() if v.kind == "aux"]
+
+    def _overrides(self, params, ensemble: bool) -> dict:
+        if params is None:
+            return {}
+        if hasattr(params, "columns") and hasattr(params, "iloc"):
+            if not ensemble:
+                raise TypeError("a table of parameters needs run_ensemble")
+            params = P.from_table(params)
+        overrides = {}
+        for name, value in params.items():
+            var = P.find_variable(self.plan, name)
+            if var.kind != "aux":
+                raise ValueError(f"parameter {name!r} is a {var.kind}; only values can be set")
+            if var.key in {s.key for s in self.plan.statefuls}:
+                raise ValueError(f"parameter {name!r} is a stock")
+            if any(d in self.plan.orders.stateful_keys for d in var.node.step_deps):
+                raise ValueError(
+                    f"parameter {name!r} is computed from a stock or delay; "
+                    "set its initial value with initial= instead"
+                )
+            overrides[var.key] = P.to_override(self.plan, var, value, ensemble)
+        return overrides
+
+    def _initial(self, initial, ensemble: bool) -> dict:
+        out = {}
+        for name, value in (initial or {}).items():
+            var = P.find_variable(self.plan, name)
+            deps = var.node.step_deps if var.node is not None else frozenset()
+            keys = [d for d in deps if d in self.plan.orders.stateful_keys]
+            if len(keys) != 1 or type(self.plan.statefuls[self.plan.index[keys[0]]]).__name__ != (
+                "Integ"
+            ):
+                raise ValueError(f"initial value given for {name!r}, which is not a stock")
+            out[keys[0]] = P.to_override(self.plan, var, value, ensemble)
+        return out
+
+    def _returned(self, return_columns) -> list[str]:
+        if return_columns is None:
+            return [v.key for v in self.plan.variables.values() if v.kind == "aux"]
+        keys = []
+        for name in return_columns:
+            var = P.find_variable(self.plan, name)
+            if var.kind != "aux":
+                raise ValueError(f"{name!r} is a lookup table and cannot be returned")
+            keys.append(var.key)
+        return keys
+
+    def run(self, params=None, initial=None, integrator: str = "euler", dt=None,
+            saveper=None, final_time=None, return_columns=None, rtol: float = 1e-6,
+            atol: float = 1e-9) -> xr.Dataset:
+        """Integrate one parameter set.
+
+        Parameters
+        ----------
+        params : dict, optional
+            Variable name -> value (number, array over the variable's dims, DataArray, or
+            dict element -> value for some cells). See :mod:`renaissance.engine.params`.
+        initial : dict, optional
+            Stock name -> initial value, replacing the model's initial value.
+        integrator : {"euler", "rk4", "RK45", "RK23", "DOP853", "LSODA", "BDF", "Radau"}
+            Fixed-step Vensim-compatible ``euler``/``rk4`` or a SciPy ``solve_ivp`` method.
+        dt, saveper, final_time : float, optional
+            Override TIME STEP, SAVEPER and FINAL TIME (model time units).
+        return_columns : list of str, optional
+            Variables to return; all by default.
+        rtol, atol : float
+            Tolerances of the adaptive (SciPy) methods.
+
+        Returns
+        -------
+        xarray.Dataset
+            Dims ``time`` (save times) and the variables' subscript ranges; ``status``
+            (0 success, 1 non-finite state) and ``failure_time``.
+        """
+        return self._run(params, initial, integrator, dt, saveper, final_time, return_columns,
+                         rtol, atol, ensemble=False)
+
+    def run_ensemble(self, params, initial=None, integrator: str = "euler", dt=None,
+                     saveper=None, final_time=None, return_columns=None, rtol: float = 1e-6,
+                     atol: float = 1e-9) -> xr.Dataset:
+        """Integrate E parameter sets at once (one vectorised pass).
+
+        Parameters
+        ----------
+        params : dict or pandas.DataFrame
+            Variable name -> values with a leading member axis of length E (a number is
+            shared by all members), or a table with E rows. See :meth:`run` for the rest.
+
+        Returns
+        -------
+        xarray.Dataset
+            As :meth:`run`, with a ``member`` dim (length E) after ``time``. A member whose
+            state goes non-finite is flagged in ``status`` and ``failure_time``; the other
+            members are unaffected.
+        """
+        return self._run(params, initial, integrator, dt, saveper, final_time, return_columns,
+                         rtol, atol, ensemble=True)
+
+    def _run(self, params, initial, integrator, dt, saveper, final_time, return_columns,
+             rtol, atol, ensemble):
+        overrides = self._overrides(params, ensemble)
+        for key, value in (("time_step", dt), ("saveper", saveper), ("final_time", final_time)):
+            if value is not None:
+                overrides[key] = np.array([float(value)])
+        initial_states = self._initial(initial, ensemble)
+        members = P.members_of({**overrides, **initial_states})
+        keys = self._returned(return_columns)
+        state = self.plan.initialize(members, overrides, set(keys), initial_states)
+        if integrator in FIXED_STEP:
+            rec = run_fixed(self.plan, state, keys, integrator)
+            times, data, failed = rec.times, rec.data, rec.failed_at
+        elif integrator in ADAPTIVE:
+            from renaissance.engine.adaptive import run_adaptive
+
+            times, data, failed = run_adaptive(self.plan, state, keys, integrator, rtol, atol)
+        else:
+            raise ValueError(
+                f"integrator {integrator!r} is not one of {FIXED_STEP + ADAPTIVE}"
+            )
+        attrs = {
+            "model_file": self.path.name,
+            "model_sha256": self.sha256,
+            "renaissance_version": __version__,
+            "engine": self.engine,
+            "integrator": integrator,
+            "time_step": state.dt,
+            "saveper": state.saveper,
+            "initial_time": state.t0,
+            "final_time": state.final_time,
+        }
+        if integrator in ADAPTIVE:
+            attrs.update(rtol=rtol, atol=atol)
+        return to_dataset(self.plan, times, data, failed, attrs, ensemble)
+
+
+def load_model(path, engine: str = "fast"):
+    """Compile a Vensim ``.mdl`` file into a runnable model.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The ``.mdl`` file; files it reads (``GET DIRECT …``) are relative to its folder.
+    engine : {"fast", "pysd", "auto"}
+        ``fast`` compiles with this engine and raises
+        :class:`~renaissance.engine.errors.UnsupportedFeatureError` naming the function
+        and variable it cannot handle; ``pysd`` uses PySD; ``auto`` tries ``fast`` and
+        falls back to PySD with a warning that says why.
+
+    Returns
+    -------
+    Model
+        (or :class:`~renaissance.engine.pysd_engine.PySDModel` for ``pysd``/fallback).
+    """
+    path = Path(path)
+    if engine not in ("fast", "pysd", "auto"):
+        raise ValueError(f"engine {engine!r} is not one of 'fast', 'pysd', 'auto'")
+    if not path.is_file():
+        raise FileNotFoundError(f"model file {str(path)!r} does not exist")
+    if engine == "pysd":
+        from renaissance.engine.pysd_engine import PySDModel
+
+        return PySDModel(path)
+    try:
+        plan = ModelCompiler(read_abstract_model(path)).build()
+    except UnsupportedFeatureError as err:
+        if engine == "fast":
+            raise
+        import warnings
+
+        from renaissance.engine.pysd_engine import PySDModel
+
+        warnings.warn(
+            f"fast engine cannot run {path.name}: {err}; falling back to PySD",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return PySDModel(path)
+    return Model(path, plan)

@@ -1,0 +1,146 @@
+"""Parameter overrides: user values -> arrays of shape ``(E or 1, *sizes)`` per variable.
+
+Accepted forms for one variable (``run`` takes values for one member; ``run_ensemble``
+takes a leading member axis of length E on every value that varies between members):
+
+- a number: the same value in every cell;
+- an array over the variable's dims (``run``) or ``(E, *dims)`` (``run_ensemble``);
+  a ``(E,)`` array for a subscripted variable gives each member one value for all cells;
+- an ``xarray.DataArray`` with the variable's dims (and ``member``), in any order;
+- a dict element -> value (``"a"`` or ``("a", "b")``/``"a,b"`` for several dims) that
+  changes only those cells and keeps the model's values elsewhere.
+
+A ``pandas.DataFrame`` with E rows is accepted by ``run_ensemble``: one column per scalar
+variable, or ``Name[a,b]`` for one cell of a subscripted one.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import numpy as np
+
+from renaissance.engine.names import normalize
+
+
+@dataclass(frozen=True)
+class Patch:
+    """Cell-wise changes applied to a variable's computed value.
+
+    ``cells`` holds ``(index tuple, value array of shape (E or 1,))`` pairs.
+    """
+
+    cells: tuple
+
+    def apply(self, value: np.ndarray, members: int) -> np.ndarray:
+        out = np.array(np.broadcast_to(value, (max(members, value.shape[0]), *value.shape[1:])))
+        for index, cell in self.cells:
+            out[(slice(None), *index)] = cell
+        return out
+
+
+def find_variable(plan, name: str):
+    """The Variable named ``name`` (any spelling Vensim treats as equal)."""
+    key = normalize(name)
+    if key in plan.variables:
+        return plan.variables[key]
+    names = [v.name for v in plan.variables.values()]
+    close = difflib.get_close_matches(name, names, n=3)
+    hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+    raise ValueError(f"parameter {name!r} is not a variable of the model{hint}")
+
+
+def _cell_index(plan, var, element) -> tuple:
+    parts = element if isinstance(element, tuple) else tuple(str(element).split(","))
+    parts = tuple(p.strip() for p in parts)
+    if len(parts) != len(var.dims):
+        raise ValueError(
+            f"parameter {var.name!r}: cell {element!r} needs {len(var.dims)} elements "
+            f"(dims {var.dims})"
+        )
+    index = []
+    for part, dim in zip(parts, var.dims, strict=True):
+        elements = plan.subscripts.ranges[dim]
+        if part not in elements:
+            raise ValueError(
+                f"parameter {var.name!r}: {part!r} is not an element of {dim!r} "
+                f"(allowed: {elements})"
+            )
+        index.append(elements.index(part))
+    return tuple(index)
+
+
+def _member_values(value, ensemble: bool, name: str) -> np.ndarray:
+    array = np.asarray(value, dtype=float)
+    if ensemble:
+        return array.reshape(-1) if array.ndim else array.reshape(1)
+    if array.ndim:
+        raise ValueError(f"parameter {name!r}: a cell value must be a number")
+    return array.reshape(1)
+
+
+def to_override(plan, var, value, ensemble: bool):
+    """Array ``(E or 1, *sizes)`` or :class:`Patch` for one variable's user value."""
+    sizes = plan.sizes(var.key)
+    if isinstance(value, dict):
+        cells = tuple(
+            (_cell_index(plan, var, element), _member_values(v, ensemble, var.name))
+            for element, v in value.items()
+        )
+        return Patch(cells)
+    if hasattr(value, "dims") and hasattr(value, "transpose"):  # xarray.DataArray
+        order = [d for d in ("member", *var.dims) if d in value.dims]
+        extra = set(value.dims) - set(order)
+        if extra:
+            raise ValueError(f"parameter {var.name!r}: unknown dims {sorted(extra)}")
+        value = value.transpose(*order)
+        array = np.asarray(value.values, dtype=float)
+        if "member" not in value.dims:
+            array = array[None]
+        missing = [d for d in var.dims if d not in value.dims]
+        for d in missing:
+            array = np.expand_dims(array, 1 + var.dims.index(d))
+        return np.array(np.broadcast_to(array, (array.shape[0], *sizes)))
+    array = np.asarray(value, dtype=float)
+    if not ensemble:
+        array = array[None]
+    elif array.ndim == 1 and sizes:
+        array = array.reshape((-1,) + (1,) * len(sizes))
+    elif array.ndim == 0:
+        array = array.reshape(1)
+    try:
+        return np.array(np.broadcast_to(array.reshape(array.shape[:1] + array.shape[1:]),
+                                        (array.shape[0], *sizes)))
+    except ValueError:
+        raise ValueError(
+            f"parameter {var.name!r}: value of shape {np.shape(value)} does not fit dims "
+            f"{var.dims} of sizes {sizes}" + (" after the member axis" if ensemble else "")
+        ) from None
+
+
+def from_table(table) -> dict:
+    """Turn a pandas DataFrame (one row per member) into a params dict."""
+    params: dict = {}
+    for column in table.columns:
+        values = np.asarray(table[column], dtype=float)
+        if "[" in column and column.endswith("]"):
+            name, cell = column[:-1].split("[", 1)
+            params.setdefault(name.strip(), {})[cell] = values
+        else:
+            params[column] = values
+    return params
+
+
+def members_of(overrides: dict) -> int:
+    """Ensemble size implied by the overrides (1 if nothing varies)."""
+    sizes = set()
+    for value in overrides.values():
+        if isinstance(value, Patch):
+            sizes.update(len(v) for _, v in value.cells)
+        else:
+            sizes.add(value.shape[0])
+    sizes.discard(1)
+    if len(sizes) > 1:
+        raise ValueError(f"parameters disagree on the ensemble size: {sorted(sizes)}")
+    return sizes.pop() if sizes else 1

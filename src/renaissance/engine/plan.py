@@ -1,0 +1,185 @@
+"""The compiled plan: evaluation orders plus the run-time state of one integration.
+
+The right-hand side is :meth:`Plan.rhs`: a pure function of ``(t, y, params)`` — here
+``params`` are the constant values in the environment fixed at initialisation — that
+returns the derivative of every continuous state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from renaissance.engine.errors import ModelStructureError, UnsupportedFeatureError
+from renaissance.engine.nodes import evaluator
+from renaissance.engine.params import Patch
+
+CONTROL = ("initial_time", "final_time", "time_step", "saveper")
+
+
+def uniform_scalar(value, name: str) -> float:
+    """The single value of a control variable shared by all members."""
+    values = np.unique(np.asarray(value, dtype=float))
+    if len(values) != 1:
+        raise UnsupportedFeatureError(
+            f"{name} must be the same for every ensemble member, got {values}"
+        )
+    return float(values[0])
+
+
+@dataclass
+class RunState:
+    """Environment and states of one run. ``y[i]``/``disc[i]`` belong to stateful ``i``."""
+
+    env: dict
+    y: list
+    disc: list
+    members: int
+    t0: float
+    dt: float
+    final_time: float
+    saveper: float
+    step_order: list
+
+
+class Plan:
+    """Everything needed to integrate a model, fixed at compile time.
+
+    Attributes
+    ----------
+    variables : dict
+        Normalised key -> Variable (name, dims, units, kind).
+    statefuls : list of Stateful
+    orders : graph.Orders
+    subscripts : Subscripts
+    """
+
+    def __init__(self, variables, statefuls, orders, subscripts):
+        self.variables = variables
+        self.statefuls = statefuls
+        self.orders = orders
+        self.subscripts = subscripts
+        self.index = {s.key: i for i, s in enumerate(statefuls)}
+        self.fns = {v.key: evaluator(v.node) for v in variables.values() if v.kind == "aux"}
+        self.continuous = [i for i, s in enumerate(statefuls) if s.continuous]
+        self.discrete = [i for i, s in enumerate(statefuls) if s.discrete]
+
+    @property
+    def has_discrete(self) -> bool:
+        return bool(self.discrete)
+
+    def sizes(self, key: str) -> tuple[int, ...]:
+        var = self.variables[key]
+        return tuple(len(self.subscripts.ranges[d]) for d in var.dims)
+
+    # -- initialisation ----------------------------------------------------------------
+    def initialize(
+        self, members: int, overrides: dict, required: set[str], initial: dict | None = None
+    ) -> RunState:
+        """Evaluate the model at the initial time for ``members`` ensemble members.
+
+        Parameters
+        ----------
+        members : int
+            Ensemble size E.
+        overrides : dict
+            Variable key -> array of shape ``(E or 1, *sizes)`` replacing its equation.
+        required : set of str
+            Keys that must be evaluated every step (the returned variables).
+        initial : dict, optional
+            Stateful key -> initial state replacing the model's initial value (stocks).
+        """
+        initial = initial or {}
+        env = {"$E": members, "$initialising": True}
+        y = [None] * len(self.statefuls)
+        disc = [None] * len(self.statefuls)
+        done: set[str] = set()
+        deps = self.orders.init_deps
+
+        def run(keys):
+            for key in self.orders.init_order:
+                if key in keys and key not in done:
+                    done.add(key)
+                    override = overrides.get(key)
+                    if override is not None and not isinstance(override, Patch):
+                        env[key] = override
+                    elif key in self.index:
+                        i = self.index[key]
+                        y[i], disc[i] = self.statefuls[i].initialize(env)
+                        if key in initial:
+                            y[i] = np.array(np.broadcast_to(initial[key], y[i].shape))
+                        env[key] = self.statefuls[i].output(y[i], disc[i], env)
+                    else:
+                        env[key] = self.fns[key](env)
+                        if override is not None:
+                            env[key] = override.apply(env[key], members)
+
+        try:
+            run(self.orders.closure({"initial_time"}, deps))
+        except KeyError as err:
+            raise UnsupportedFeatureError("INITIAL TIME depends on Time") from err
+        t0 = uniform_scalar(env["initial_time"], "INITIAL TIME")
+        env["time"] = env["$tin"] = np.array([t0])
+        run(self.orders.closure({"time_step"}, deps))
+        dt = uniform_scalar(env["time_step"], "TIME STEP")
+        env["$dt"] = dt
+        run(self.orders.closure({"final_time", "saveper"}, deps))
+        final = uniform_scalar(env["final_time"], "FINAL TIME")
+        saveper = uniform_scalar(env["saveper"], "SAVEPER")
+        run(set(self.orders.init_order))
+        env["$initialising"] = False
+
+        dynamic = self.orders.dynamic(set(overrides))
+        for key in CONTROL:
+            if key in dynamic:
+                raise UnsupportedFeatureError(f"time-dependent {key.upper()}")
+        if dt <= 0 or saveper <= 0:
+            raise ModelStructureError(f"TIME STEP ({dt}) and SAVEPER ({saveper}) must be > 0")
+        needed = set(required)
+        for s in self.statefuls:
+            needed |= self.orders.deriv_deps[s.key] | {s.key}
+        needed = self.orders.closure(needed, self.orders.step_deps) & dynamic
+        step_order = []
+        for key in self.orders.step_order:
+            if key in needed:
+                step_order.append((key, self.index.get(key), self.fns.get(key)))
+        return RunState(env, y, disc, members, t0, dt, final, saveper, step_order)
+
+    # -- one evaluation ----------------------------------------------------------------
+    def evaluate(self, state: RunState, y: list, disc: list) -> None:
+        """Compute every needed auxiliary and stateful output from ``y`` at ``env['time']``."""
+        env = state.env
+        statefuls = self.statefuls
+        for key, i, fn in state.step_order:
+            if i is None:
+                env[key] = fn(env)
+            else:
+                env[key] = statefuls[i].output(y[i], disc[i], env)
+
+    def derivatives(self, state: RunState, y: list, disc: list) -> list:
+        """d y / dt of every continuous state (None for the others), from the current env."""
+        out = [None] * len(y)
+        env = state.env
+        for i in self.continuous:
+            out[i] = self.statefuls[i].derivative(y[i], disc[i], env)
+        return out
+
+    def prepare(self, state: RunState, y: list, disc: list) -> list:
+        """Discrete updates at the start of a step (DELAY FIXED, SAMPLE IF TRUE, DELAY N)."""
+        new = list(disc)
+        for i in self.discrete:
+            new[i] = self.statefuls[i].prepare(y[i], disc[i], state.env)
+        return new
+
+    def rhs(self, state: RunState, t: float, y: list, disc: list, held_time: float) -> list:
+        """Pure right-hand side: derivatives at time ``t`` of states ``y``.
+
+        ``held_time`` is the time seen by STEP, PULSE, RAMP and PULSE TRAIN (the start of
+        the step inside RK stages).
+        """
+        env = state.env
+        env["time"] = np.array([t])
+        env["$tin"] = np.array([held_time])
+        self.evaluate(state, y, disc)
+        return self.derivatives(state, y, disc)

@@ -1,0 +1,78 @@
+"""Turn recorded arrays into an ``xarray.Dataset`` (and a flat PySD-style table)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+
+def to_dataset(plan, times, data: dict, failed_at: np.ndarray, attrs: dict,
+               ensemble: bool) -> xr.Dataset:
+    """Dataset with dims ``time`` (save times), ``member`` (if ``ensemble``) and subscripts.
+
+    Parameters
+    ----------
+    plan : Plan
+    times : sequence of float
+        Save times.
+    data : dict
+        Variable key -> list (one per save time) of arrays ``(E, *sizes)``.
+    failed_at : ndarray of shape (E,)
+        First save time with a non-finite state per member (NaN: the member succeeded).
+    attrs : dict
+        Dataset attributes (provenance).
+    ensemble : bool
+        Keep the ``member`` dim; otherwise E must be 1 and the dim is dropped.
+    """
+    members = len(failed_at)
+    coords: dict = {"time": np.asarray(times, dtype=float)}
+    if ensemble:
+        coords["member"] = np.arange(members)
+    variables = {}
+    for key, frames in data.items():
+        var = plan.variables[key]
+        values = np.stack(frames) if frames else np.empty((0, members, *plan.sizes(key)))
+        dims = ("time", "member", *var.dims)
+        if not ensemble:
+            values = values[:, 0]
+            dims = ("time", *var.dims)
+        for d in var.dims:
+            coords.setdefault(d, list(plan.subscripts.ranges[d]))
+        variables[var.name] = xr.Variable(
+            dims, values, {"units": var.units, "description": var.documentation}
+        )
+    status = np.where(np.isnan(failed_at), 0, 1).astype(np.int8)
+    status_attrs = {
+        "flag_values": [0, 1],
+        "flag_meanings": "success non_finite_state",
+        "long_name": "integration status of each member",
+    }
+    time_attrs = {"long_name": "first save time with a non-finite state (NaN: none)"}
+    if ensemble:
+        variables["status"] = xr.Variable(("member",), status, status_attrs)
+        variables["failure_time"] = xr.Variable(("member",), failed_at, time_attrs)
+    else:
+        variables["status"] = xr.Variable((), status[0], status_attrs)
+        variables["failure_time"] = xr.Variable((), failed_at[0], time_attrs)
+    failed = [int(m) for m in np.flatnonzero(status)]
+    return xr.Dataset(variables, coords=coords, attrs={**attrs, "failed_members": str(failed)})
+
+
+def to_table(dataset: xr.Dataset) -> pd.DataFrame:
+    """Flatten a single-run Dataset like PySD and Vensim do: ``Name[a,b]`` columns, Time index."""
+    columns = {}
+    for name, array in dataset.data_vars.items():
+        if "time" not in array.dims:
+            continue
+        other = [d for d in array.dims if d != "time"]
+        if not other:
+            columns[name] = array.values
+            continue
+        stacked = array.transpose("time", *other)
+        flat = stacked.values.reshape(len(stacked["time"]), -1)
+        cells = pd.MultiIndex.from_product([stacked[d].values for d in other])
+        for j, cell in enumerate(cells):
+            columns[f"{name}[{','.join(map(str, cell))}]"] = flat[:, j]
+    frame = pd.DataFrame(columns, index=pd.Index(dataset["time"].values, name="Time"))
+    return frame
