@@ -277,10 +277,12 @@ class StatefulRegistry:
     def __init__(self, compiler: ModelCompiler):
         self.compiler = compiler
         self.items: list[statefuls.Stateful] = []
+        self.count = 0
 
     def add(self, ast, expression_compiler: ExpressionCompiler) -> Node:
         scope = expression_compiler.scope
-        key = f"${len(self.items)}:{normalize(scope.element)}"
+        self.count += 1  # nested structures compile their arguments before being appended
+        key = f"${self.count}:{normalize(scope.element)}"
 
         def compile_arg(a):
             node = expression_compiler.compile(a)

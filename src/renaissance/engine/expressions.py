@@ -8,6 +8,7 @@ on a subscript axis, or a constant.
 from __future__ import annotations
 
 import operator
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,7 +94,8 @@ class ExpressionCompiler:
             return self.array_literal(ast)
         method = getattr(self, "visit_" + type(ast).__name__, None)
         if method is None:
-            raise self.unsupported(type(ast).__name__.replace("Structure", "").upper())
+            words = re.findall(r"[A-Z][a-z]*", type(ast).__name__.replace("Structure", ""))
+            raise self.unsupported(" ".join(words).upper())
         return method(ast)
 
     def unsupported(self, what: str) -> UnsupportedFeatureError:
@@ -215,7 +217,7 @@ class ExpressionCompiler:
             range_name = self.subs.range_named(args[0].reference)
             if range_name is not None:
                 return literal(len(self.subs.ranges[range_name]))
-        raise self.unsupported(f"function {name.upper()}")
+        raise self.unsupported(f"function {name.upper().replace('_', ' ')}")
 
     def reduction(self, func, node: Node) -> Node:
         axes = tuple(1 + i for i, d in enumerate(node.dims) if d.endswith("!"))

@@ -7,8 +7,10 @@ the run environment. Discrete state (``disc``: DELAY FIXED pipes, SAMPLE IF TRUE
 samples, the DELAY N delay-time FIFO) changes once per step in :meth:`Stateful.prepare`,
 from the values at the start of the step, and stays fixed inside RK stages.
 
-Semantics follow PySD 3.14 (``py_backend/statefuls.py``) except that a DELAY's order is
-never reduced when ``order * dt`` exceeds the delay time (Vensim keeps it).
+Semantics follow PySD 3.14 (``py_backend/statefuls.py``) except that a DELAY1/DELAY3
+order is never reduced when ``order * dt`` exceeds the delay time (Vensim keeps it; PySD
+lowers it). DELAY N orders are lowered as both Vensim and PySD do. With an ensemble the
+lowest order any member needs is used for all (members share one stage axis).
 """
 
 from __future__ import annotations
@@ -139,8 +141,12 @@ class DelayN(Stateful):
 
     def initialize(self, env):
         self.order = _uniform_int(self.f["order"](env), f"DELAY N order in {self.element!r}")
-        shape = (*self.shape(env), self.order)
         delay = self.f["delay_time"](env)
+        # Vensim (canonical `delay_pipeline` output) and PySD lower a DELAY N order that
+        # does not fit the delay time; DELAY3 keeps its order (canonical `arguments`).
+        while self.order > 1 and self.order * env["$dt"] > np.min(delay):
+            self.order -= 1
+        shape = (*self.shape(env), self.order)
         y = _full((self.f["initial"](env) * delay)[..., None], shape)
         return y, _full(delay[..., None], shape)
 
