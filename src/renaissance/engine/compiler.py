@@ -58,6 +58,7 @@ class ModelCompiler:
         self.macros = {s.name: s for s in abstract_model.sections[1:]}
         self.subscripts = Subscripts(main.subscripts, self.root)
         self.variables: dict[str, Variable] = {}
+        self.breakpoints: list[tuple[str, tuple[Node, ...]]] = []
         for element in main.elements:
             self._declare(element)
         self.statefuls = StatefulRegistry(self)
@@ -257,7 +258,9 @@ class ModelCompiler:
             elif var.kind == "lookup":
                 self.table(var)
         order = graph.Orders(self.variables, self.statefuls.items)
-        return Plan(self.variables, self.statefuls.items, order, self.subscripts)
+        plan = Plan(self.variables, self.statefuls.items, order, self.subscripts)
+        plan.breakpoints = self.breakpoints
+        return plan
 
 
 def _evaluator(node: Node):

@@ -228,6 +228,7 @@ class ExpressionCompiler:
         return Node(lambda env: func(inner(env), axis=axes), dims, None, **deps_of(node))
 
     def time_input(self, name: str, nodes: list[Node]) -> Node:
+        self.model.breakpoints.append((name, tuple(nodes)))
         clock = Node(lambda env: env["$tin"], (), None, frozenset({"time"}), frozenset({"time"}))
         if name == "step":
             step_dt = Node(lambda env: env["$dt"], (), None, frozenset({"time"}), frozenset())

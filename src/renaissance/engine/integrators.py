@@ -62,6 +62,21 @@ class Recorder:
         self.failed_at[bad & np.isnan(self.failed_at)] = t
 
 
+def save_times(state: RunState) -> list[float]:
+    """Save times of a run, from the same accumulated clock as :func:`run_fixed`."""
+    probe = Recorder.__new__(Recorder)
+    probe.state = state
+    times = []
+    t = state.t0
+    while t + state.dt * RPREC < state.final_time:
+        if probe.is_save_time(t):
+            times.append(t)
+        t = t + state.dt
+    if probe.is_save_time(t):
+        times.append(t)
+    return times
+
+
 def _advance(y: list, k: list, h: float) -> list:
     return [v if d is None else v + d * h for v, d in zip(y, k, strict=True)]
 

@@ -136,7 +136,7 @@ class Model:
 
     def run_ensemble(self, params, initial=None, integrator: str = "euler", dt=None,
                      saveper=None, final_time=None, return_columns=None, rtol: float = 1e-6,
-                     atol: float = 1e-9) -> xr.Dataset:
+                     atol: float = 1e-9, adaptive_policy: str = "member") -> xr.Dataset:
         """Integrate E parameter sets at once (one vectorised pass).
 
         Parameters
@@ -144,6 +144,10 @@ class Model:
         params : dict or pandas.DataFrame
             Variable name -> values with a leading member axis of length E (a number is
             shared by all members), or a table with E rows. See :meth:`run` for the rest.
+        adaptive_policy : {"member", "joint"}
+            With a SciPy method: integrate each member on its own (own step sizes,
+            isolated failures) or all members as one system sharing every step (see
+            :mod:`renaissance.engine.adaptive`).
 
         Returns
         -------
@@ -153,10 +157,10 @@ class Model:
             members are unaffected.
         """
         return self._run(params, initial, integrator, dt, saveper, final_time, return_columns,
-                         rtol, atol, ensemble=True)
+                         rtol, atol, ensemble=True, policy=adaptive_policy)
 
     def _run(self, params, initial, integrator, dt, saveper, final_time, return_columns,
-             rtol, atol, ensemble):
+             rtol, atol, ensemble, policy="member"):
         overrides = self._overrides(params, ensemble)
         for key, value in (("time_step", dt), ("saveper", saveper), ("final_time", final_time)):
             if value is not None:
@@ -171,7 +175,9 @@ class Model:
         elif integrator in ADAPTIVE:
             from renaissance.engine.adaptive import run_adaptive
 
-            times, data, failed = run_adaptive(self.plan, state, keys, integrator, rtol, atol)
+            times, data, failed = run_adaptive(
+                self.plan, state, keys, integrator, rtol, atol, policy
+            )
         else:
             raise ValueError(
                 f"integrator {integrator!r} is not one of {FIXED_STEP + ADAPTIVE}"
@@ -188,7 +194,7 @@ class Model:
             "final_time": state.final_time,
         }
         if integrator in ADAPTIVE:
-            attrs.update(rtol=rtol, atol=atol)
+            attrs.update(rtol=rtol, atol=atol, adaptive_policy=policy)
         return to_dataset(self.plan, times, data, failed, attrs, ensemble)
 
 

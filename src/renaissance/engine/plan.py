@@ -108,7 +108,12 @@ class Plan:
                         i = self.index[key]
                         y[i], disc[i] = self.statefuls[i].initialize(env)
                         if key in initial:
-                            y[i] = np.array(np.broadcast_to(initial[key], y[i].shape))
+                            start = initial[key]
+                            if isinstance(start, Patch):
+                                y[i] = start.apply(y[i], members)
+                            else:
+                                y[i] = np.array(np.broadcast_to(start, y[i].shape))
+                            env[key] = self.statefuls[i].output(y[i], disc[i], env)
                         env[key] = self.statefuls[i].output(y[i], disc[i], env)
                     else:
                         env[key] = self.fns[key](env)
