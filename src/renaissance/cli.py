@@ -1,0 +1,144 @@
+"""Command line interface: ``renaissance <command> …``.
+
+Each command registers itself on the ``subparsers`` of :func:`build_parser` with an
+``add_<command>`` function and sets ``handler``; :func:`main` dispatches to it. Nothing
+runs at import time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+
+def _parse_param(text: str) -> tuple[str, str | None, float]:
+    """``Name=1.5`` or ``Name[a,b]=1.5`` -> (name, cell or None, value)."""
+    name, sep, value = text.rpartition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"--params entry {text!r} is not NAME=VALUE")
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--params entry {text!r}: value {value!r} is not a number"
+        ) from None
+    cell = None
+    if name.endswith("]") and "[" in name:
+        name, cell = name[:-1].split("[", 1)
+    return name.strip(), cell, number
+
+
+def _params(entries) -> dict:
+    params: dict = {}
+    for name, cell, value in entries or ():
+        if cell is None:
+            params[name] = value
+        else:
+            params.setdefault(name, {})[cell] = value
+    return params
+
+
+def _write_atomically(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename."""
+    path = path.resolve()
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _netcdf_safe(dataset):
+    """NetCDF names cannot hold '/': use the division slash (U+2215) instead."""
+    renames = {n: n.replace("/", "\u2215") for n in dataset.variables if "/" in str(n)}
+    return dataset.rename(renames) if renames else dataset
+
+
+def _simulate(args) -> int:
+    from renaissance.engine import load_model
+    from renaissance.engine.results import to_table
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # PySD's parser chatter
+        model = load_model(args.model, engine=args.engine)
+    result = model.run(
+        params=_params(args.params),
+        integrator=args.integrator,
+        dt=args.dt,
+        saveper=args.saveper,
+        final_time=args.final_time,
+        return_columns=args.return_columns,
+    )
+    if int(result["status"]) != 0:
+        print(
+            f"warning: the state went non-finite at time {float(result['failure_time'])}",
+            file=sys.stderr,
+        )
+    if args.output is None:
+        to_table(result).to_csv(sys.stdout)
+    elif args.output.suffix.lower() == ".nc":
+        _write_atomically(args.output, lambda p: _netcdf_safe(result).to_netcdf(p))
+    else:
+        _write_atomically(args.output, lambda p: to_table(result).to_csv(p))
+    return 0
+
+
+def add_simulate(subparsers) -> None:
+    """Register ``renaissance simulate``."""
+    from renaissance.engine.model import ADAPTIVE, FIXED_STEP
+
+    parser = subparsers.add_parser(
+        "simulate",
+        help="run one Vensim model file and write its results",
+        description=(
+            "Run MODEL.mdl once and write one column per variable (subscripted variables "
+            "flattened as Name[a,b]) indexed by Time at SAVEPER times, like PySD and Vensim."
+        ),
+    )
+    parser.add_argument("model", type=Path, metavar="MODEL.mdl")
+    parser.add_argument("-o", "--output", type=Path, metavar="OUT.csv|OUT.nc",
+                        help="output file (.csv table or .nc dataset); CSV on stdout if absent")
+    parser.add_argument("--integrator", default="euler", choices=FIXED_STEP + ADAPTIVE)
+    parser.add_argument("--engine", default="fast", choices=("fast", "pysd", "auto"),
+                        help="fast (default), pysd, or auto (fast, PySD if unsupported)")
+    parser.add_argument("--dt", type=float, help="TIME STEP override")
+    parser.add_argument("--saveper", type=float, help="SAVEPER override")
+    parser.add_argument("--final-time", type=float, help="FINAL TIME override")
+    parser.add_argument("--params", nargs="+", type=_parse_param, metavar="NAME=VALUE",
+                        help="parameter overrides, e.g. 'Hiring Time=3' 'Growth[home]=0.02'")
+    parser.add_argument("--return-columns", nargs="+", metavar="NAME",
+                        help="variables to write (all by default)")
+    parser.set_defaults(handler=_simulate)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="renaissance",
+        description="Multi-scale system-dynamics model of industrial renaissance.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    add_simulate(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``renaissance`` command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except (ValueError, FileNotFoundError) as err:
+        print(f"renaissance {args.command}: error: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
