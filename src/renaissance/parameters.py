@@ -1,0 +1,100 @@
+"""The model's parameter table: every constant with units, default, plausible range and source.
+
+The ``.mdl`` file is the single source of truth. A constant's plausible range is the
+Vensim range in its units field (``1/year [0.09, 0.125]``) and its source is its
+comment. ``models/parameters.csv`` is generated from the model by
+``python tools/parameter_table.py`` and checked against it by the tests; the
+sensitivity analysis draws its ranges from this table.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from renaissance.model_file import abstract_elements
+
+COLUMNS = ["name", "units", "default", "low", "high", "source"]
+
+# Constants that are data of the roster (read from CSV), control variables, or
+# structural 0/1 masks are not parameters to vary.
+_STRUCTURAL_UNITS_FREE = {"Instrument Reaches Firms Directly", "Knowledge Instrument",
+                          "City Instrument", "Scale Is National"}
+
+
+def _is_constant(tree) -> bool:
+    return isinstance(tree, (int, float, np.integer, np.floating, np.ndarray))
+
+
+def _elements_of(element, component, subscript_elements):
+    """Yield ``(label, value)`` for each cell a constant component defines."""
+    value = component.ast
+    dims = component.subscripts[0]
+    if not dims:
+        yield element.name, float(value)
+        return
+    ranges = [subscript_elements.get(dim, [dim]) for dim in dims]
+    cells = [[]]
+    for options in ranges:
+        cells = [cell + [option] for cell in cells for option in options]
+    values = np.broadcast_to(np.asarray(value, dtype=float).reshape(-1), (len(cells),)) \
+        if np.size(value) in (1, len(cells)) else None
+    if values is None:
+        raise ValueError(f"{element.name}: {np.size(value)} values for {len(cells)} cells")
+    uniform = np.all(values == values[0])
+    if uniform:
+        yield f"{element.name}[{','.join(dims)}]", float(values[0])
+        return
+    for cell, cell_value in zip(cells, values, strict=True):
+        yield f"{element.name}[{','.join(cell)}]", float(cell_value)
+
+
+def parameter_table(model_file: Path) -> pd.DataFrame:
+    """Build the parameter table of a model.
+
+    Parameters
+    ----------
+    model_file : pathlib.Path
+        The ``.mdl`` file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per scalar constant, per subscripted constant with a uniform value
+        (``Name[Dim1,Dim2]``) or per cell of a subscripted constant whose cells differ
+        (``Name[element]``); columns ``name, units, default, low, high, source``.
+        ``low``/``high`` are NaN where the model gives no plausible range.
+    """
+    elements = abstract_elements(Path(model_file))
+    subscript_elements = _literal_ranges(model_file)
+    rows = []
+    for element in elements:
+        if element.name in _STRUCTURAL_UNITS_FREE or type(element).__name__ == "AbstractControlElement":
+            continue
+        if element.name.upper() in ("INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER"):
+            continue
+        limits = tuple(element.limits) + (None, None)
+        for component in element.components:
+            if not _is_constant(component.ast):
+                continue
+            for label, value in _elements_of(element, component, subscript_elements):
+                rows.append({
+                    "name": label,
+                    "units": element.units,
+                    "default": value,
+                    "low": np.nan if limits[0] is None else float(limits[0]),
+                    "high": np.nan if limits[1] is None else float(limits[1]),
+                    "source": element.documentation,
+                })
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _literal_ranges(model_file: Path) -> dict[str, list[str]]:
+    """Element names of the subscript ranges written out in the model file."""
+    from pysd.translators.vensim.vensim_file import VensimFile
+
+    parsed = VensimFile(Path(model_file).resolve())
+    parsed.parse()
+    section = parsed.get_abstract_model().sections[0]
+    return {rng.name: list(rng.subscripts) for rng in section.subscripts
+            if isinstance(rng.subscripts, list)}
