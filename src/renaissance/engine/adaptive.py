@@ -171,9 +171,8 @@ def run_adaptive(plan: Plan, state: RunState, keys: list[str], method: str, rtol
                 sub.env["time"] = sub.env["$tin"] = np.array([t])
                 plan.evaluate(sub, states[j], sub.disc)
                 for k in keys:
-                    data[k][j].append(
-                        np.array(np.broadcast_to(sub.env[k], (members, *plan.sizes(k))))
-                    )
+                    shape = (members, *plan.sizes(k))
+                    data[k][j].append(np.array(np.broadcast_to(sub.env[k], shape), order="C"))
             failed[offset : offset + members] = failure
             offset += members
     merged = {k: [np.concatenate(parts) for parts in data[k]] for k in keys}

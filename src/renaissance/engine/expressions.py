@@ -15,6 +15,7 @@ import numpy as np
 from pysd.translators.structures import abstract_expressions as ae
 
 from renaissance.engine import functions as vf
+from renaissance.engine.contraction import contraction
 from renaissance.engine.errors import ModelStructureError, UnsupportedFeatureError
 from renaissance.engine.nodes import Node, align, apply, deps_of, literal, union_dims
 
@@ -205,6 +206,10 @@ class ExpressionCompiler:
             if len(args) != arity:
                 raise self.unsupported(f"{name.upper()} with {len(args)} arguments")
             return apply(func, [self.compile(a) for a in args])
+        if name == "sum" and _is_product(args[0]):
+            factors = [self.compile(a) for a in args[0].arguments]
+            if any(d.endswith("!") for f in factors for d in f.dims):
+                return contraction(factors)
         if name in vf.REDUCTIONS:
             return self.reduction(vf.REDUCTIONS[name], self.compile(args[0]))
         if name in vf.TIME_INPUTS:
@@ -275,3 +280,11 @@ def _const_fn(node: Node):
         value = np.array([node.value])
         return lambda env: value
     return node.fn
+
+
+def _is_product(ast) -> bool:
+    return (
+        isinstance(ast, ae.ArithmeticStructure)
+        and len(ast.arguments) > 1
+        and all(op == "*" for op in ast.operators)
+    )

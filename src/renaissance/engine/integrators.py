@@ -54,7 +54,8 @@ class Recorder:
         env = self.state.env
         self.times.append(float(np.round(t, self.decimals)))
         for key in self.keys:
-            self.data[key].append(np.array(np.broadcast_to(env[key], self.shapes[key])))
+            value = np.broadcast_to(env[key], self.shapes[key])
+            self.data[key].append(np.array(value, order="C"))
         bad = np.zeros(self.state.members, dtype=bool)
         for value in y:
             if value is not None:

@@ -34,7 +34,8 @@ class Patch:
     cells: tuple
 
     def apply(self, value: np.ndarray, members: int) -> np.ndarray:
-        out = np.array(np.broadcast_to(value, (max(members, value.shape[0]), *value.shape[1:])))
+        shape = (max(members, value.shape[0]), *value.shape[1:])
+        out = np.array(np.broadcast_to(value, shape), order="C")
         for index, cell in self.cells:
             out[(slice(None), *index)] = cell
         return out
@@ -101,7 +102,7 @@ def to_override(plan, var, value, ensemble: bool):
         missing = [d for d in var.dims if d not in value.dims]
         for d in missing:
             array = np.expand_dims(array, 1 + var.dims.index(d))
-        return np.array(np.broadcast_to(array, (array.shape[0], *sizes)))
+        return np.array(np.broadcast_to(array, (array.shape[0], *sizes)), order="C")
     array = np.asarray(value, dtype=float)
     if not ensemble:
         array = array[None]
@@ -111,7 +112,7 @@ def to_override(plan, var, value, ensemble: bool):
         array = array.reshape(1)
     try:
         return np.array(np.broadcast_to(array.reshape(array.shape[:1] + array.shape[1:]),
-                                        (array.shape[0], *sizes)))
+                                        (array.shape[0], *sizes)), order="C")
     except ValueError:
         raise ValueError(
             f"parameter {var.name!r}: value of shape {np.shape(value)} does not fit dims "

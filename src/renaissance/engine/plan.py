@@ -112,7 +112,7 @@ class Plan:
                             if isinstance(start, Patch):
                                 y[i] = start.apply(y[i], members)
                             else:
-                                y[i] = np.array(np.broadcast_to(start, y[i].shape))
+                                y[i] = np.array(np.broadcast_to(start, y[i].shape), order="C")
                             env[key] = self.statefuls[i].output(y[i], disc[i], env)
                         env[key] = self.statefuls[i].output(y[i], disc[i], env)
                     else:

@@ -24,7 +24,7 @@ from renaissance.engine.nodes import Node, align, evaluator
 
 
 def _full(value: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    return np.array(np.broadcast_to(value, shape), dtype=float)
+    return np.array(np.broadcast_to(value, shape), dtype=float, order="C")
 
 
 def _uniform_int(value: np.ndarray, what: str) -> int:
