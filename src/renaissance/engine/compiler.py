@@ -15,7 +15,7 @@ import numpy as np
 from pysd.translators.structures import abstract_expressions as ae
 from pysd.translators.structures.abstract_model import AbstractData, AbstractLookup
 
-from renaissance.engine import external, graph, lookups, statefuls
+from renaissance.engine import external, graph, lookups, nodes, statefuls
 from renaissance.engine.errors import ModelStructureError, UnsupportedFeatureError
 from renaissance.engine.expressions import ExpressionCompiler, Scope
 from renaissance.engine.names import normalize
@@ -247,18 +247,38 @@ class ModelCompiler:
             mask[np.ix_(*lists)] = True
         return mask
 
-    # -- whole model -------------------------------------------------------------------
-    def build(self) -> Plan:
-        for key in CONTROL_KEYS:
-            if key not in self.variables:
-                raise ModelStructureError(f"the model defines no {key.upper()}")
+    def _compile_all(self) -> None:
         for var in self.variables.values():
             if var.kind == "aux":
                 self.compile_variable(var)
             elif var.kind == "lookup":
                 self.table(var)
-        order = graph.Orders(self.variables, self.statefuls.items)
-        plan = Plan(self.variables, self.statefuls.items, order, self.subscripts)
+
+    # -- whole model -------------------------------------------------------------------
+    def build(self) -> Plan:
+        for key in CONTROL_KEYS:
+            if key not in self.variables:
+                raise ModelStructureError(f"the model defines no {key.upper()}")
+        self._compile_all()
+        first = graph.Orders(self.variables, self.statefuls.items)
+        dynamic = first.dynamic(set())
+        static = (set(first.step_deps) - dynamic) | {
+            s.key for s in self.statefuls.items if not s.dynamic
+        }
+        # second pass: the same compilation, with static sub-expressions hoisted out of
+        # the step loop (see nodes.Hoister); keys are deterministic, so they match
+        for var in self.variables.values():
+            var.node, var.compiling = None, False
+        self.statefuls = StatefulRegistry(self)
+        self.breakpoints = []
+        hoister = nodes.Hoister(static)
+        nodes.HOISTER = hoister
+        try:
+            self._compile_all()
+        finally:
+            nodes.HOISTER = None
+        order = graph.Orders(self.variables, self.statefuls.items, hoister.slots)
+        plan = Plan(self.variables, self.statefuls.items, order, self.subscripts, hoister.slots)
         plan.breakpoints = self.breakpoints
         return plan
 

@@ -56,7 +56,7 @@ class Orders:
     statefuls : list of Stateful
     """
 
-    def __init__(self, variables, statefuls):
+    def __init__(self, variables, statefuls, slots=None):
         self.init_deps: dict[str, frozenset[str]] = {}
         self.step_deps: dict[str, frozenset[str]] = {}
         self.deriv_deps: dict[str, frozenset[str]] = {}
@@ -70,6 +70,8 @@ class Orders:
             if var.kind == "aux":
                 self.init_deps[var.key] = var.node.init_deps
                 self.step_deps[var.key] = var.node.step_deps
+        for slot, node in (slots or {}).items():
+            self.init_deps[slot] = node.init_deps
         self.init_order = toposort(self.init_deps, "circular initialisation")
         self.step_order = toposort(self.step_deps, "algebraic loop")
 

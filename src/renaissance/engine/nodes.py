@@ -35,6 +35,8 @@ class Node:
         The literal value when the node is a compile-time constant number.
     step_deps, init_deps : frozenset of str
         Keys of the variables read while stepping and while initialising.
+    cost : int
+        0 for a plain read of the environment, 1 for anything that computes.
     """
 
     fn: Fn | None
@@ -42,10 +44,53 @@ class Node:
     value: float | None = None
     step_deps: frozenset[str] = field(default_factory=frozenset)
     init_deps: frozenset[str] = field(default_factory=frozenset)
+    cost: int = 1
 
     @property
     def is_literal(self) -> bool:
         return self.fn is None
+
+
+class Hoister:
+    """Moves sub-expressions that cannot change during a run out of the step loop.
+
+    A node is static when everything it reads is static (constants, INITIAL values,
+    expressions of them; never ``time`` or a dynamic stock). Where a static operand
+    meets a dynamic one, the static operand is computed once at initialisation into an
+    environment slot ``#n`` and read from there on every step. Overrides only ever make
+    more keys static, so what is hoisted at compile time stays valid for every run.
+
+    Parameters
+    ----------
+    static : set of str
+        Variable and stateful keys whose values are fixed after initialisation.
+    """
+
+    def __init__(self, static: set[str]):
+        self.static = static
+        self.slots: dict[str, Node] = {}
+
+    def is_static(self, node: Node) -> bool:
+        return node.is_literal or node.step_deps <= self.static
+
+    def hoist(self, node: Node) -> Node:
+        if node.is_literal or node.cost == 0 or not self.is_static(node):
+            return node
+        slot = f"#{len(self.slots)}:{min(node.step_deps, default='')}"
+        self.slots[slot] = node
+        return Node(lambda env: env[slot], node.dims, None, node.step_deps, frozenset({slot}), 0)
+
+
+HOISTER: Hoister | None = None
+"""Set by the compiler during its second pass (see :class:`Hoister`)."""
+
+
+def hoist_operands(nodes: list[Node]) -> list[Node]:
+    """Hoist the static operands of an operation that has a dynamic operand."""
+    hoister = HOISTER
+    if hoister is None or all(hoister.is_static(n) for n in nodes):
+        return nodes
+    return [hoister.hoist(n) for n in nodes]
 
 
 def literal(value: float) -> Node:
@@ -104,7 +149,7 @@ def align(node: Node, target: tuple[str, ...]) -> Node:
     f = aligner(node.dims, target)
     inner = node.fn
     if f is _identity:
-        return Node(inner, target, None, node.step_deps, node.init_deps)
+        return Node(inner, target, None, node.step_deps, node.init_deps, node.cost)
     return Node(lambda env: f(inner(env)), target, None, node.step_deps, node.init_deps)
 
 
@@ -121,6 +166,7 @@ def apply(func: Callable, nodes: list[Node], **kwargs) -> Node:
     if all(n.is_literal for n in nodes):
         with np.errstate(all="ignore"):
             return literal(float(func(*(n.value for n in nodes), **kwargs)))
+    nodes = hoist_operands(nodes)
     dims = union_dims(*(n.dims for n in nodes))
     aligned = [align(n, dims) for n in nodes]
     parts = [(True, n.value) if n.is_literal else (False, n.fn) for n in aligned]

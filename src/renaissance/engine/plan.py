@@ -55,13 +55,14 @@ class Plan:
     subscripts : Subscripts
     """
 
-    def __init__(self, variables, statefuls, orders, subscripts):
+    def __init__(self, variables, statefuls, orders, subscripts, slots=None):
         self.variables = variables
         self.statefuls = statefuls
         self.orders = orders
         self.subscripts = subscripts
         self.index = {s.key: i for i, s in enumerate(statefuls)}
         self.fns = {v.key: evaluator(v.node) for v in variables.values() if v.kind == "aux"}
+        self.fns.update({slot: evaluator(node) for slot, node in (slots or {}).items()})
         self.continuous = [i for i, s in enumerate(statefuls) if s.continuous]
         self.discrete = [i for i, s in enumerate(statefuls) if s.discrete]
 

@@ -20,7 +20,7 @@ from pysd.translators.structures import abstract_expressions as ae
 
 from renaissance.engine.errors import UnsupportedFeatureError
 from renaissance.engine.functions import zidz
-from renaissance.engine.nodes import Node, align, evaluator
+from renaissance.engine.nodes import Node, align, evaluator, hoist_operands
 
 
 def _full(value: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -263,7 +263,8 @@ def build(ast, compile_arg, key: str, element: str, dims, sizes) -> Stateful:
     """Make the Stateful for one structure; ``compile_arg(ast) -> Node``."""
 
     def args(**fields):
-        return {name: align(compile_arg(a), dims) for name, a in fields.items()}
+        nodes = {name: align(compile_arg(a), dims) for name, a in fields.items()}
+        return dict(zip(nodes, hoist_operands(list(nodes.values())), strict=True))
 
     common = (key, element, dims, sizes)
     if isinstance(ast, ae.IntegStructure):
@@ -307,4 +308,4 @@ def node_for(stateful: Stateful) -> Node:
     """The Node through which expressions read a stateful's output."""
     key = stateful.key
     deps = frozenset({key})
-    return Node(lambda env: env[key], stateful.dims, None, deps, deps)
+    return Node(lambda env: env[key], stateful.dims, None, deps, deps, 0)
