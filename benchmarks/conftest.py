@@ -1,0 +1,96 @@
+"""Shared fixtures for the engine benchmarks and the ratio summary printed at the end.
+
+Run with ``.venv/bin/python -m pytest benchmarks --benchmark-enable`` (see README.md).
+Each benchmark records its mean time in ``TIMINGS``; the terminal summary turns them into
+ratios measured in the same session: per-run throughput against PySD, and time against
+the machine bound of ``bound.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+MODELS = REPO_ROOT / "models"
+YEARS_DT = 1 / 8
+TIMINGS: dict[tuple[str, str, int], float] = {}
+BOUNDS: dict[tuple[str, int], dict] = {}
+
+
+def roster_folder(tmp_root: Path, roster: str) -> Path:
+    """A copy of ``models/`` whose ``districts.csv`` is the requested roster."""
+    target = tmp_root / roster
+    shutil.copytree(MODELS, target, ignore=shutil.ignore_patterns("*.py"))
+    if roster == "national":
+        source = Path(os.environ.get("RENAISSANCE_NATIONAL_ROSTER",
+                                     MODELS / "national_districts.csv"))
+        if not source.is_file():
+            pytest.skip(f"national roster {source} not available yet")
+        shutil.copy(source, target / "districts.csv")
+    return target / "renaissance.mdl"
+
+
+@pytest.fixture(scope="session", params=["showcase", "national"])
+def roster(request, tmp_path_factory):
+    if not (MODELS / "renaissance.mdl").is_file():
+        pytest.skip("models/renaissance.mdl does not exist")
+    path = roster_folder(tmp_path_factory.mktemp("models"), request.param)
+    return request.param, path
+
+
+@pytest.fixture(scope="session")
+def fast_model(roster):
+    from renaissance.engine import load_model
+
+    name, path = roster
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return name, load_model(path)
+
+
+def stock_names(model) -> list[str]:
+    """The model's stocks: what an ensemble study keeps (all variables would be GBs)."""
+    plan = model.plan
+    keys = {s.key for s in plan.statefuls if type(s).__name__ == "Integ"}
+    return [v.name for v in plan.variables.values()
+            if v.kind == "aux" and v.node.step_deps & keys and v.node.cost == 0]
+
+
+def ensemble_params(model, members: int) -> dict:
+    """Spread every scalar constant +-10 % around its value across the members."""
+    rng = np.random.default_rng(12345)
+    params = {}
+    state = model.plan.initialize(1, {}, set())
+    for var in model.plan.variables.values():
+        if var.kind == "aux" and not var.dims and var.node.is_literal and var.key not in (
+            "initial_time", "final_time", "time_step", "saveper"
+        ):
+            value = float(state.env[var.key].ravel()[0])
+            if value != 0 and not float(value).is_integer():
+                params[var.name] = value * rng.uniform(0.9, 1.1, members)
+    return params
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not TIMINGS:
+        return
+    write = terminalreporter.write_line
+    write("")
+    write("renaissance engine: ratios measured in this session")
+    for (roster, engine, members), seconds in sorted(TIMINGS.items()):
+        per_run = seconds / members
+        line = (f"  {roster:9s} {engine:5s} E={members:<6d} {seconds:9.3f} s "
+                f"{per_run * 1e3:9.3f} ms/run")
+        pysd = TIMINGS.get((roster, "pysd", 1))
+        if engine == "fast" and pysd:
+            line += f"  throughput x{pysd / per_run:,.0f} vs PySD"
+        bound = BOUNDS.get((roster, members))
+        if engine == "fast" and bound:
+            line += f"  {seconds / bound['total_s']:.2f}x the machine bound"
+        write(line)
