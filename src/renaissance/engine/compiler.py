@@ -194,10 +194,13 @@ class ModelCompiler:
                 return node
             fn = _evaluator(node)
             full = sizes
+            probe: list[bool] = []  # subscript sizes of a node's value never change
 
             def whole(env):
                 value = fn(env)
-                if value.shape[1:] != full:
+                if not probe:
+                    probe.append(value.shape[1:] != full)
+                if probe[0]:
                     value = np.broadcast_to(value, (value.shape[0], *full))
                 return value
 

@@ -29,7 +29,7 @@ class Recorder:
     times : list of float
         Save times, rounded like PySD's output index.
     data : dict
-        Key -> list of arrays of shape ``(E, *sizes)``.
+        Key -> list (one per save time) of arrays of shape ``(E, *sizes)``.
     failed_at : ndarray of shape (E,)
         First save time at which a member's state was not finite (NaN if never).
     """
@@ -40,7 +40,15 @@ class Recorder:
         self.keys = keys
         self.shapes = {k: (state.members, *plan.sizes(k)) for k in keys}
         self.times: list[float] = []
-        self.data: dict[str, list[np.ndarray]] = {k: [] for k in keys}
+        # one flat row per save time holds every recorded variable (fewer allocations)
+        self.slices = {}
+        offset = 0
+        for k in keys:
+            size = int(np.prod(self.shapes[k]))
+            self.slices[k] = (offset, offset + size, self.shapes[k])
+            offset += size
+        self.width = offset
+        self.buffers: list[np.ndarray] = []
         self.failed_at = np.full(state.members, np.nan)
         self.decimals = -int(np.log10(state.dt * RPREC))
 
@@ -53,9 +61,23 @@ class Recorder:
     def record(self, t: float, y: list) -> None:
         env = self.state.env
         self.times.append(float(np.round(t, self.decimals)))
-        for key in self.keys:
-            value = np.broadcast_to(env[key], self.shapes[key])
-            self.data[key].append(np.array(value, order="C"))
+        row = len(self.times) - 1
+        if row == len(self.buffers):
+            self.buffers.append(np.empty(self.width))
+        out = self.buffers[row]
+        for key, (start, stop, shape) in self.slices.items():
+            out[start:stop].reshape(shape)[...] = env[key]
+        self._check(t, y)
+
+    @property
+    def data(self) -> dict[str, list[np.ndarray]]:
+        """Key -> list (one per save time) of arrays ``(E, *sizes)``."""
+        return {
+            k: [row[a:b].reshape(shape) for row in self.buffers]
+            for k, (a, b, shape) in self.slices.items()
+        }
+
+    def _check(self, t: float, y: list) -> None:
         bad = np.zeros(self.state.members, dtype=bool)
         for value in y:
             if value is not None:
