@@ -33,10 +33,6 @@ UNSUPPORTED = {
     "get_mixed_definitions": "GET DATA",
     "get_xls_cellrange": "GET DATA",
     "invert_matrix": "INVERT MATRIX",
-    "macro_expression": "macro",
-    "macro_multi_expression": "macro",
-    "macro_multi_macros": "macro",
-    "macro_trailing_definition": "macro",
     "vector_order": "VECTOR SORT ORDER",
 }
 """Case -> text the refusal message must contain (the unsupported feature)."""

@@ -18,6 +18,7 @@ from pysd.translators.structures.abstract_model import AbstractData, AbstractLoo
 from renaissance.engine import external, graph, lookups, nodes, statefuls
 from renaissance.engine.errors import ModelStructureError, UnsupportedFeatureError
 from renaissance.engine.expressions import ExpressionCompiler, Scope
+from renaissance.engine.macros import Macro
 from renaissance.engine.names import normalize
 from renaissance.engine.nodes import Node, align, deps_of
 from renaissance.engine.plan import Plan
@@ -41,6 +42,8 @@ class Variable:
     node: Node | None = None
     table: lookups.LookupTable | None = None
     compiling: bool = field(default=False, repr=False)
+    namespace: dict | None = field(default=None, repr=False)
+    hidden: bool = False  # internal variables of inlined macros
 
 
 class ModelCompiler:
@@ -55,7 +58,9 @@ class ModelCompiler:
     def __init__(self, abstract_model):
         main = abstract_model.sections[0]
         self.root = Path(abstract_model.original_path).parent
-        self.macros = {s.name: s for s in abstract_model.sections[1:]}
+        self.macros = {s.name: Macro(self, s) for s in abstract_model.sections[1:]}
+        self.macro_calls = 0
+        self.macro_keys: list[str] = []
         self.subscripts = Subscripts(main.subscripts, self.root)
         self.variables: dict[str, Variable] = {}
         self.breakpoints: list[tuple[str, tuple[Node, ...]]] = []
@@ -97,9 +102,7 @@ class ModelCompiler:
         return var
 
     def macro(self, name: str):
-        if name in self.macros:
-            raise UnsupportedFeatureError(f"macro {name!r}")
-        return None
+        return self.macros.get(name)
 
     def reference(self, var: Variable, subscripts, scope: Scope) -> Node:
         compiler = ExpressionCompiler(self, scope)
@@ -164,7 +167,7 @@ class ModelCompiler:
         for comp in var.components:
             lhs, excepts = list(comp.subscripts[0]), comp.subscripts[1]
             scope_dims = tuple(e for e in lhs if self.subscripts.is_range(e))
-            scope = Scope(var.name, scope_dims)
+            scope = Scope(var.name, scope_dims, var.namespace)
             node = self._component(var, comp, lhs, scope)
             try:
                 node = align(node, scope_dims)
@@ -251,7 +254,7 @@ class ModelCompiler:
         return mask
 
     def _compile_all(self) -> None:
-        for var in self.variables.values():
+        for var in list(self.variables.values()):
             if var.kind == "aux":
                 self.compile_variable(var)
             elif var.kind == "lookup":
@@ -270,6 +273,9 @@ class ModelCompiler:
         }
         # second pass: the same compilation, with static sub-expressions hoisted out of
         # the step loop (see nodes.Hoister); keys are deterministic, so they match
+        for key in self.macro_keys:
+            del self.variables[key]
+        self.macro_keys, self.macro_calls = [], 0
         for var in self.variables.values():
             var.node, var.compiling = None, False
         self.statefuls = StatefulRegistry(self)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from pysd.translators.structures import abstract_expressions as ae
@@ -55,6 +55,7 @@ class Scope:
 
     element: str
     dims: tuple[str, ...]
+    namespace: dict | None = field(default=None, compare=False, hash=False)
 
 
 def _logical_and(a, b):
@@ -162,7 +163,7 @@ class ExpressionCompiler:
         subscripts = ast.subscripts.subscripts if ast.subscripts is not None else None
         if name == "time":
             return Node(lambda env: env["time"], (), None, frozenset({"time"}), frozenset({"time"}))
-        var = self.model.variable(name)
+        var = self.variable(name)
         if var is not None:
             if var.kind == "lookup":
                 raise self.unsupported(f"lookup {var.name!r} used as a value")
@@ -176,6 +177,13 @@ class ExpressionCompiler:
         if element is not None:
             return literal(self.subs.element_position(element))
         raise ModelStructureError(f"variable {self.scope.element!r} refers to unknown {name!r}")
+
+    def variable(self, name: str):
+        """The variable ``name`` refers to: a macro's own names first, then the model's."""
+        namespace = self.scope.namespace
+        if namespace is not None and name in namespace:
+            return namespace[name]
+        return self.model.variable(name)
 
     def rename_to_scope(self, dim: str, taken: tuple[str, ...]) -> str:
         """Dim name a range takes in this scope (mapped or copied ranges relabel)."""
@@ -193,7 +201,7 @@ class ExpressionCompiler:
         macro = self.model.macro(name)
         if macro is not None:
             return macro.call(self, args)
-        var = self.model.variable(name)
+        var = self.variable(name)
         if var is not None and var.kind == "lookup":
             if len(args) != 1:
                 raise self.unsupported(f"lookup {var.name!r} called with {len(args)} arguments")

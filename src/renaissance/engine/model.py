@@ -56,7 +56,7 @@ class Model:
     @property
     def variable_names(self) -> list[str]:
         """Names of all variables that can be returned (lookups excluded)."""
-        return [v.name for v in self.plan.variables.values() if v.kind == "aux"]
+        return [v.name for v in self.plan.variables.values() if v.kind == "aux" and not v.hidden]
 
     def _overrides(self, params, ensemble: bool) -> dict:
         if params is None:
@@ -95,7 +95,9 @@ class Model:
 
     def _returned(self, return_columns) -> list[str]:
         if return_columns is None:
-            return [v.key for v in self.plan.variables.values() if v.kind == "aux"]
+            return [
+                v.key for v in self.plan.variables.values() if v.kind == "aux" and not v.hidden
+            ]
         keys = []
         for name in return_columns:
             var = P.find_variable(self.plan, name)
