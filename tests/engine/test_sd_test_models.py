@@ -28,10 +28,6 @@ UNSUPPORTED = {
     "allocate_by_priority": "ALLOCATE BY PRIORITY",
     "control_vars": "INITIAL TIME depends on Time",
     "dynamic_final_time": "time-dependent FINAL_TIME",
-    "get_data_args_3d_xls": "GET DATA",
-    "get_lookups_data_3d_xls": "GET DATA",
-    "get_mixed_definitions": "GET DATA",
-    "get_xls_cellrange": "GET DATA",
     "invert_matrix": "INVERT MATRIX",
     "vector_order": "VECTOR SORT ORDER",
 }

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 from pysd.translators.structures import abstract_expressions as ae
-from pysd.translators.structures.abstract_model import AbstractData, AbstractLookup
+from pysd.translators.structures.abstract_model import AbstractLookup
 
 from renaissance.engine import external, graph, lookups, nodes, statefuls
 from renaissance.engine.errors import ModelStructureError, UnsupportedFeatureError
@@ -72,7 +72,7 @@ class ModelCompiler:
     def _declare(self, element) -> None:
         key = normalize(element.name)
         comps = list(element.components)
-        data = [c for c in comps if isinstance(c, AbstractData) or _is_data(c.ast)]
+        data = [c for c in comps if isinstance(c.ast, ae.DataStructure)]
         lookup = [c for c in comps if isinstance(c, AbstractLookup)]
         kind = "lookup" if lookup else "aux"
         if data:
@@ -98,7 +98,9 @@ class ModelCompiler:
     def variable(self, key: str) -> Variable | None:
         var = self.variables.get(key)
         if var is not None and var.kind == "data":
-            raise UnsupportedFeatureError(f"data variable {var.name!r} (GET DATA / :=)")
+            raise UnsupportedFeatureError(
+                f"data variable {var.name!r} (data supplied at run time, not GET DATA)"
+            )
         return var
 
     def macro(self, name: str):
@@ -182,6 +184,20 @@ class ModelCompiler:
 
     def _component(self, var, comp, lhs, scope) -> Node:
         ast = comp.ast
+        if isinstance(ast, ae.GetDataStructure):
+            keyword = getattr(comp, "keyword", None)
+            times, values, method = external.read_data(
+                ast, keyword, self._coords(lhs), self.root, var.name
+            )
+            shape = (1, *self.sizes(scope.dims))
+
+            def at_time(env):
+                return external.data_at(float(env["time"][0]), times, values, method).reshape(
+                    shape
+                )
+
+            deps = frozenset({"time"})
+            return Node(at_time, scope.dims, None, deps, deps)
         if isinstance(ast, ae.GetConstantsStructure):
             values = external.read_constant(ast, self._coords(lhs), self.root, var.name)
             values = values.reshape((1, *self.sizes(scope.dims)))
@@ -297,10 +313,6 @@ def _evaluator(node: Node):
         value = np.array([node.value])
         return lambda env: value
     return node.fn
-
-
-def _is_data(ast) -> bool:
-    return isinstance(ast, (ae.DataStructure, ae.GetDataStructure))
 
 
 class StatefulRegistry:

@@ -40,3 +40,43 @@ def read_lookup(ast, coords: dict, root: Path, name: str) -> tuple[np.ndarray, n
     x = np.asarray(data.coords["lookup_dim"].values, dtype=float)
     y = np.asarray(data.transpose(*coords, "lookup_dim").values, dtype=float)
     return x, y
+
+
+def read_data(ast, keyword, coords: dict, root: Path, name: str):
+    """``(times, values, method)`` of a ``GET … DATA`` component.
+
+    ``values`` has shape ``(*sizes, n_times)``; ``method`` is PySD's interpolation keyword
+    (``interpolate``, ``look_forward``, ``hold_backward`` or ``raw``).
+    """
+    from pysd.py_backend.external import ExtData
+
+    method = (keyword or "interpolate").replace(" ", "_")
+    reader = ExtData(ast.file, ast.tab, ast.time_row_or_col, ast.cell, method, coords, root,
+                     coords, name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reader.initialize()
+    data = reader.data
+    times = np.asarray(data.coords["time"].values, dtype=float)
+    values = np.asarray(data.transpose(*coords, "time").values, dtype=float)
+    return times, values, method
+
+
+def data_at(t: float, times: np.ndarray, values: np.ndarray, method: str) -> np.ndarray:
+    """Value of a data series at time ``t`` (end values held outside the data range)."""
+    exact = np.flatnonzero(times == t)
+    if exact.size:
+        return values[..., exact[0]]
+    if method == "raw":
+        return np.full(values.shape[:-1], np.nan)
+    if t >= times[-1]:
+        return values[..., -1]
+    if t <= times[0]:
+        return values[..., 0]
+    if method == "look_forward":
+        return values[..., np.searchsorted(times, t, side="left")]
+    if method == "hold_backward":
+        return values[..., np.searchsorted(times, t, side="right") - 1]
+    i = np.searchsorted(times, t, side="right") - 1
+    weight = (t - times[i]) / (times[i + 1] - times[i])
+    return values[..., i] + weight * (values[..., i + 1] - values[..., i])
