@@ -152,3 +152,22 @@ def test_adaptive_ensemble_matches_single_runs(tmp_path, policy):
 def test_initial_stock_values(features):
     result = features.run(initial={"Employment": {"Prato": 1000.0}}, final_time=HORIZON)
     assert float(result["Employment"].sel(District="Prato").isel(time=0)) == 1000.0
+
+
+def test_pysd_engine_ensemble_matches_fast_engine(tmp_path):
+    path = write_model(tmp_path, {"Stock": "INTEG(-Stock / Tau, 100)", "Tau": "2"}, final=4)
+    fast = load_model(path).run_ensemble({"Tau": [1.0, 3.0]})
+    reference = load_model(path, engine="pysd").run_ensemble({"Tau": [1.0, 3.0]})
+    np.testing.assert_allclose(fast["Stock"].values, reference["Stock"].values, rtol=1e-12)
+    assert reference["Stock"].dims == fast["Stock"].dims == ("time", "member")
+
+
+def test_oversized_output_is_refused_before_running(features, monkeypatch):
+    from renaissance.engine import model as model_module
+
+    monkeypatch.setattr(model_module, "MAX_OUTPUT_BYTES", 1000)
+    with pytest.raises(ValueError, match="return_columns"):
+        features.run_ensemble({"Hiring Time": [1.0, 2.0]})
+    small = features.run_ensemble({"Hiring Time": [1.0, 2.0]}, return_columns=["Hiring Time"],
+                                   final_time=1992)
+    assert small["Hiring Time"].shape == (2, 2)

@@ -16,6 +16,8 @@ from renaissance.engine.integrators import run_fixed
 from renaissance.engine.results import to_dataset
 
 FIXED_STEP = ("euler", "rk4")
+MAX_OUTPUT_BYTES = 8 * 2**30
+"""Refuse a run whose recorded results would exceed this (bytes), before integrating."""
 ADAPTIVE = ("RK45", "RK23", "DOP853", "LSODA", "BDF", "Radau")
 
 
@@ -106,6 +108,17 @@ class Model:
             keys.append(var.key)
         return keys
 
+    def _check_output_size(self, state, keys) -> None:
+        saves = (state.final_time - state.t0) / state.saveper + 1
+        cells = sum(int(np.prod(self.plan.sizes(k))) for k in keys)
+        needed = 8 * saves * state.members * cells
+        if needed > MAX_OUTPUT_BYTES:
+            raise ValueError(
+                f"the results would need {needed / 2**30:.1f} GiB ({state.members} members x "
+                f"{cells} cells x {saves:.0f} save times); pass return_columns=[...] with the "
+                f"variables you need, a larger saveper, or fewer members per call"
+            )
+
     def run(self, params=None, initial=None, integrator: str = "euler", dt=None,
             saveper=None, final_time=None, return_columns=None, rtol: float = 1e-6,
             atol: float = 1e-9) -> xr.Dataset:
@@ -171,6 +184,7 @@ class Model:
         members = P.members_of({**overrides, **initial_states})
         keys = self._returned(return_columns)
         state = self.plan.initialize(members, overrides, set(keys), initial_states)
+        self._check_output_size(state, keys)
         if integrator in FIXED_STEP:
             rec = run_fixed(self.plan, state, keys, integrator)
             times, data, failed = rec.times, rec.data, rec.failed_at

@@ -65,8 +65,9 @@ class PySDModel:
                 for m in range(members)
             ]
         runs = [self.run(params=row, **kwargs) for row in rows]
-        return xr.concat(runs, dim=pd.Index(range(len(runs)), name="member"),
-                         data_vars="all", coords="minimal")
+        merged = xr.concat(runs, dim=pd.Index(range(len(runs)), name="member"),
+                           data_vars="all", coords="minimal")
+        return merged.transpose("time", "member", ...)
 
     def _to_dataset(self, frame: pd.DataFrame, dt, integrator) -> xr.Dataset:
         variables = {}
