@@ -18,8 +18,12 @@ COLUMNS = ["name", "units", "default", "low", "high", "source"]
 
 # Constants that are data of the roster (read from CSV), control variables, or
 # structural 0/1 masks are not parameters to vary.
-_STRUCTURAL_UNITS_FREE = {"Instrument Reaches Firms Directly", "Knowledge Instrument",
-                          "City Instrument", "Scale Is National"}
+_STRUCTURAL_UNITS_FREE = {
+    "Instrument Reaches Firms Directly",
+    "Knowledge Instrument",
+    "City Instrument",
+    "Scale Is National",
+}
 
 
 def _is_constant(tree) -> bool:
@@ -36,9 +40,12 @@ def _elements_of(element, component, subscript_elements):
     ranges = [subscript_elements.get(dim, [dim]) for dim in dims]
     cells = [[]]
     for options in ranges:
-        cells = [cell + [option] for cell in cells for option in options]
-    values = np.broadcast_to(np.asarray(value, dtype=float).reshape(-1), (len(cells),)) \
-        if np.size(value) in (1, len(cells)) else None
+        cells = [[*cell, option] for cell in cells for option in options]
+    values = (
+        np.broadcast_to(np.asarray(value, dtype=float).reshape(-1), (len(cells),))
+        if np.size(value) in (1, len(cells))
+        else None
+    )
     if values is None:
         raise ValueError(f"{element.name}: {np.size(value)} values for {len(cells)} cells")
     uniform = np.all(values == values[0])
@@ -69,23 +76,28 @@ def parameter_table(model_file: Path) -> pd.DataFrame:
     subscript_elements = _literal_ranges(model_file)
     rows = []
     for element in elements:
-        if element.name in _STRUCTURAL_UNITS_FREE or type(element).__name__ == "AbstractControlElement":
+        if (
+            element.name in _STRUCTURAL_UNITS_FREE
+            or type(element).__name__ == "AbstractControlElement"
+        ):
             continue
         if element.name.upper() in ("INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER"):
             continue
-        limits = tuple(element.limits) + (None, None)
+        limits = (*tuple(element.limits), None, None)
         for component in element.components:
             if not _is_constant(component.ast):
                 continue
             for label, value in _elements_of(element, component, subscript_elements):
-                rows.append({
-                    "name": label,
-                    "units": element.units,
-                    "default": value,
-                    "low": np.nan if limits[0] is None else float(limits[0]),
-                    "high": np.nan if limits[1] is None else float(limits[1]),
-                    "source": element.documentation,
-                })
+                rows.append(
+                    {
+                        "name": label,
+                        "units": element.units,
+                        "default": value,
+                        "low": np.nan if limits[0] is None else float(limits[0]),
+                        "high": np.nan if limits[1] is None else float(limits[1]),
+                        "source": element.documentation,
+                    }
+                )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -96,5 +108,8 @@ def _literal_ranges(model_file: Path) -> dict[str, list[str]]:
     parsed = VensimFile(Path(model_file).resolve())
     parsed.parse()
     section = parsed.get_abstract_model().sections[0]
-    return {rng.name: list(rng.subscripts) for rng in section.subscripts
-            if isinstance(rng.subscripts, list)}
+    return {
+        rng.name: list(rng.subscripts)
+        for rng in section.subscripts
+        if isinstance(rng.subscripts, list)
+    }

@@ -40,10 +40,23 @@ SEGMENT_COUNTS = {"Person Goods": 55, "Home Goods": 27, "Mechanics": 42, "Food":
 goods; mechanics with paper, rubber and plastics; food). Not checked against the release."""
 
 REGION_WEIGHTS = {
-    "Piedmont": 8, "Lombardy": 17, "Veneto": 18, "Friuli Venezia Giulia": 4,
-    "Trentino-Alto Adige": 4, "Emilia-Romagna": 13, "Tuscany": 15, "Marche": 15,
-    "Umbria": 4, "Lazio": 3, "Abruzzo": 6, "Molise": 1, "Campania": 6, "Apulia": 6,
-    "Basilicata": 1, "Sicily": 1, "Sardinia": 2,
+    "Piedmont": 8,
+    "Lombardy": 17,
+    "Veneto": 18,
+    "Friuli Venezia Giulia": 4,
+    "Trentino-Alto Adige": 4,
+    "Emilia-Romagna": 13,
+    "Tuscany": 15,
+    "Marche": 15,
+    "Umbria": 4,
+    "Lazio": 3,
+    "Abruzzo": 6,
+    "Molise": 1,
+    "Campania": 6,
+    "Apulia": 6,
+    "Basilicata": 1,
+    "Sicily": 1,
+    "Sardinia": 2,
 }
 """Assumption: relative weights of regions in the count of districts, following the
 well-known concentration in the North-East, the Centre and Lombardy; illustrative."""
@@ -62,9 +75,21 @@ REGION_DEFAULTS = {
 """Assumption: values for regions without a showcase district, same scale as regions.csv."""
 
 ARCHETYPE_BY_SEGMENT = {
-    "Person Goods": {"low-road": 0.40, "locally rooted GVC-led": 0.40, "outward-oriented GVC-led": 0.20},
-    "Home Goods": {"low-road": 0.35, "locally rooted GVC-led": 0.50, "outward-oriented GVC-led": 0.15},
-    "Mechanics": {"low-road": 0.10, "locally rooted GVC-led": 0.60, "outward-oriented GVC-led": 0.30},
+    "Person Goods": {
+        "low-road": 0.40,
+        "locally rooted GVC-led": 0.40,
+        "outward-oriented GVC-led": 0.20,
+    },
+    "Home Goods": {
+        "low-road": 0.35,
+        "locally rooted GVC-led": 0.50,
+        "outward-oriented GVC-led": 0.15,
+    },
+    "Mechanics": {
+        "low-road": 0.10,
+        "locally rooted GVC-led": 0.60,
+        "outward-oriented GVC-led": 0.30,
+    },
     "Food": {"low-road": 0.30, "locally rooted GVC-led": 0.60, "outward-oriented GVC-led": 0.10},
 }
 """Assumption: GVC model of a district given its segment (seed 003 §3: low-road districts
@@ -72,22 +97,34 @@ concentrate in cost-competed consumer goods, mechanics is mostly locally rooted)
 
 TRAJECTORY_BY_ARCHETYPE = {
     "low-road": {"restructuring": 0.6, "classic": 0.4},
-    "locally rooted GVC-led": {"classic": 0.35, "general development": 0.35,
-                               "consolidation of medium firms": 0.30},
+    "locally rooted GVC-led": {
+        "classic": 0.35,
+        "general development": 0.35,
+        "consolidation of medium firms": 0.30,
+    },
     "outward-oriented GVC-led": {"consolidation of medium firms": 0.6, "general development": 0.4},
 }
 """Assumption: Bellandi's trajectory given the GVC model (seed 001 §2, seed 003 §3)."""
 
 DRAWN_COLUMNS = [
-    "export_market_share_1991", "export_intensity", "technical_capital_per_worker_1991",
-    "skill_level_1991", "social_capital_1991", "functional_upgrading_1991",
-    "offshored_share_1991", "confidence_1991", "offshoring_propensity", "lead_firm_capture",
+    "export_market_share_1991",
+    "export_intensity",
+    "technical_capital_per_worker_1991",
+    "skill_level_1991",
+    "social_capital_1991",
+    "functional_upgrading_1991",
+    "offshored_share_1991",
+    "confidence_1991",
+    "offshoring_propensity",
+    "lead_firm_capture",
 ]
 """Columns drawn around the showcase districts of the same GVC model."""
 
-SOURCE = ("synthetic: national roster drawn by renaissance.roster.national_roster "
-          f"(seed {NATIONAL_SEED}) from segment and regional shares and the showcase districts "
-          "of the same GVC model; illustrative, not data")
+SOURCE = (
+    "synthetic: national roster drawn by renaissance.roster.national_roster "
+    f"(seed {NATIONAL_SEED}) from segment and regional shares and the showcase districts "
+    "of the same GVC model; illustrative, not data"
+)
 
 
 def read_roster(roster: str | Path = "showcase") -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -110,7 +147,8 @@ def _roster_folder(roster: str | Path) -> Path:
         if not (folder / name).is_file():
             raise FileNotFoundError(
                 f"roster {str(roster)!r}: {folder / name} does not exist; a roster is one of "
-                f"{sorted(ROSTERS)} or a folder with districts.csv and regions.csv")
+                f"{sorted(ROSTERS)} or a folder with districts.csv and regions.csv"
+            )
     return folder
 
 
@@ -125,8 +163,9 @@ def model_for_roster(roster: str | Path, directory: Path) -> Path:
     return directory / MODEL_FILE.name
 
 
-def national_roster(seed: int = NATIONAL_SEED,
-                    count: int = NATIONAL_DISTRICT_COUNT) -> tuple[pd.DataFrame, pd.DataFrame]:
+def national_roster(
+    seed: int = NATIONAL_SEED, count: int = NATIONAL_DISTRICT_COUNT
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Draw the synthetic national roster.
 
     Parameters
@@ -152,14 +191,22 @@ def national_roster(seed: int = NATIONAL_SEED,
     for segment, number in segments.items():
         for _ in range(number):
             archetype = _draw(rng, ARCHETYPE_BY_SEGMENT[segment])
-            rows.append({"segment": segment, "archetype": archetype,
-                         "trajectory": _draw(rng, TRAJECTORY_BY_ARCHETYPE[archetype]),
-                         "region": region_names[rng.choice(len(region_names), p=weights / weights.sum())]})
+            rows.append(
+                {
+                    "segment": segment,
+                    "archetype": archetype,
+                    "trajectory": _draw(rng, TRAJECTORY_BY_ARCHETYPE[archetype]),
+                    "region": region_names[
+                        rng.choice(len(region_names), p=weights / weights.sum())
+                    ],
+                }
+            )
     districts = pd.DataFrame(rows)
     districts = _draw_sizes(rng, districts, showcase)
     for column in DRAWN_COLUMNS:
-        districts[column] = [_draw_like(rng, showcase, archetype, column)
-                             for archetype in districts["archetype"]]
+        districts[column] = [
+            _draw_like(rng, showcase, archetype, column) for archetype in districts["archetype"]
+        ]
     districts["urban_cluster"] = (rng.random(len(districts)) < 0.1).astype(int)
     districts["translocal_skill_inflow"] = 0.0
     districts = _name_and_order(districts, region_names)
@@ -169,7 +216,9 @@ def national_roster(seed: int = NATIONAL_SEED,
 def _scaled_counts(counts: dict[str, int], total: int) -> dict[str, int]:
     raw = {key: value * total / sum(counts.values()) for key, value in counts.items()}
     scaled = {key: int(np.floor(value)) for key, value in raw.items()}
-    for key in sorted(raw, key=lambda k: raw[k] - scaled[k], reverse=True)[: total - sum(scaled.values())]:
+    for key in sorted(raw, key=lambda k: raw[k] - scaled[k], reverse=True)[
+        : total - sum(scaled.values())
+    ]:
         scaled[key] += 1
     return scaled
 
@@ -182,25 +231,50 @@ def _draw(rng: np.random.Generator, probabilities: dict[str, float]) -> str:
 
 def _draw_sizes(rng, districts, showcase):
     """Employment lognormal around the showcase median, scaled to the national total."""
-    employment = rng.lognormal(mean=np.log(showcase["employment_1991"].median()), sigma=0.7,
-                               size=len(districts))
+    employment = rng.lognormal(
+        mean=np.log(showcase["employment_1991"].median()), sigma=0.7, size=len(districts)
+    )
     employment *= NATIONAL_DISTRICT_EMPLOYMENT_1991 / employment.sum()
     districts["employment_1991"] = np.round(employment, 0)
-    per_firm = {archetype: float((group["employment_1991"] / (group["small_firms_1991"] + group["medium_large_firms_1991"])).median())
-                for archetype, group in showcase.groupby("archetype")}
-    medium_share = {archetype: float((group["medium_large_firms_1991"] / (group["small_firms_1991"] + group["medium_large_firms_1991"])).median())
-                    for archetype, group in showcase.groupby("archetype")}
+    per_firm = {
+        archetype: float(
+            (
+                group["employment_1991"]
+                / (group["small_firms_1991"] + group["medium_large_firms_1991"])
+            ).median()
+        )
+        for archetype, group in showcase.groupby("archetype")
+    }
+    medium_share = {
+        archetype: float(
+            (
+                group["medium_large_firms_1991"]
+                / (group["small_firms_1991"] + group["medium_large_firms_1991"])
+            ).median()
+        )
+        for archetype, group in showcase.groupby("archetype")
+    }
     firms = districts["employment_1991"] / districts["archetype"].map(per_firm)
     medium = np.maximum(1, np.round(firms * districts["archetype"].map(medium_share)))
     districts["small_firms_1991"] = np.maximum(1, np.round(firms - medium))
     districts["medium_large_firms_1991"] = medium
-    exports_per_worker = {archetype: float((group["exports_1991"] / group["employment_1991"]).median())
-                          for archetype, group in showcase.groupby("archetype")}
+    exports_per_worker = {
+        archetype: float((group["exports_1991"] / group["employment_1991"]).median())
+        for archetype, group in showcase.groupby("archetype")
+    }
     exports = districts["employment_1991"] * districts["archetype"].map(exports_per_worker)
-    districts["exports_1991"] = np.round(exports * NATIONAL_DISTRICT_EXPORT_SHARE * NATIONAL_EXPORTS_1991 / exports.sum(), 1)
-    public_goods_per_worker = float((showcase["public_goods_1991"] / showcase["employment_1991"]).median())
-    districts["public_goods_1991"] = np.round(districts["employment_1991"] * public_goods_per_worker
-                                              * rng.uniform(0.6, 1.4, len(districts)), 1)
+    districts["exports_1991"] = np.round(
+        exports * NATIONAL_DISTRICT_EXPORT_SHARE * NATIONAL_EXPORTS_1991 / exports.sum(), 1
+    )
+    public_goods_per_worker = float(
+        (showcase["public_goods_1991"] / showcase["employment_1991"]).median()
+    )
+    districts["public_goods_1991"] = np.round(
+        districts["employment_1991"]
+        * public_goods_per_worker
+        * rng.uniform(0.6, 1.4, len(districts)),
+        1,
+    )
     return districts
 
 
@@ -214,13 +288,23 @@ def _draw_like(rng, showcase, archetype, column):
 def _name_and_order(districts, region_names):
     districts = districts.sort_values(["region", "segment"], kind="stable").reset_index(drop=True)
     counter = districts.groupby(["region", "segment"]).cumcount() + 1
-    districts["district"] = [f"{region} {segment} {number}" for region, segment, number
-                             in zip(districts["region"], districts["segment"], counter, strict=True)]
+    districts["district"] = [
+        f"{region} {segment} {number}"
+        for region, segment, number in zip(
+            districts["region"], districts["segment"], counter, strict=True
+        )
+    ]
     districts["region_number"] = [region_names.index(region) + 1 for region in districts["region"]]
     districts["segment_number"] = [SEGMENTS.index(segment) + 1 for segment in districts["segment"]]
     districts["specialisation"] = districts["segment"].str.lower()
-    for column in ("source_size", "source_export_market_share", "source_structure",
-                   "source_social_capital", "source_archetype", "source_trajectory"):
+    for column in (
+        "source_size",
+        "source_export_market_share",
+        "source_structure",
+        "source_social_capital",
+        "source_archetype",
+        "source_trajectory",
+    ):
         districts[column] = SOURCE
     return districts
 
@@ -231,13 +315,30 @@ def _national_regions(showcase_regions: pd.DataFrame) -> pd.DataFrame:
     for name in REGION_WEIGHTS:
         if name in known.index:
             row = known.loc[name]
-            rows.append([name, row["macro_area"], row["innovation_capacity_1991"],
-                         row["knowledge_spending_1991"], row["public_goods_1991"],
-                         row["metropolitan_hub"], row["source"]])
+            rows.append(
+                [
+                    name,
+                    row["macro_area"],
+                    row["innovation_capacity_1991"],
+                    row["knowledge_spending_1991"],
+                    row["public_goods_1991"],
+                    row["metropolitan_hub"],
+                    row["source"],
+                ]
+            )
         else:
             macro, capacity, spending, goods, hub = REGION_DEFAULTS[name]
-            rows.append([name, macro, capacity, spending, goods, hub,
-                         "assumption: illustrative values on the scale of the showcase regions"])
+            rows.append(
+                [
+                    name,
+                    macro,
+                    capacity,
+                    spending,
+                    goods,
+                    hub,
+                    "assumption: illustrative values on the scale of the showcase regions",
+                ]
+            )
     return pd.DataFrame(rows, columns=list(showcase_regions.columns))
 
 

@@ -12,35 +12,49 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import xarray as xr  # noqa: E402
+import matplotlib.pyplot as plt
+import xarray as xr
 
-from renaissance.engine import load_model  # noqa: E402
-from renaissance.paths import MODEL_FILE  # noqa: E402
+from renaissance.engine import load_model
+from renaissance.paths import MODEL_FILE
 
 BUDGET = 300.0
 """Total new policy budget of every mix, M€/year from 2026."""
 
-SYSTEM_MIX = ["Vocational Training", "University Transfer", "Network Contracts",
-              "Innovation Funds", "Internationalisation", "Identity and Heritage"]
+SYSTEM_MIX = [
+    "Vocational Training",
+    "University Transfer",
+    "Network Contracts",
+    "Innovation Funds",
+    "Internationalisation",
+    "Identity and Heritage",
+]
 
 MIXES = {
     "baseline (no new policy)": {},
     "system-based, place-based, multi-scale": {
-        "Policy Budget": {f"{instrument},{scale}": BUDGET / 18
-                          for instrument in SYSTEM_MIX for scale in ("Local", "Regional", "National")}},
+        "Policy Budget": {
+            f"{instrument},{scale}": BUDGET / 18
+            for instrument in SYSTEM_MIX
+            for scale in ("Local", "Regional", "National")
+        }
+    },
     "individual-firm subsidies": {
         "Policy Budget": {"Individual Firm Subsidies,National": BUDGET},
-        "Policy Allocation Rule": {"Individual Firm Subsidies,National": 3}},
+        "Policy Allocation Rule": {"Individual Firm Subsidies,National": 3},
+    },
     "place-blind high-tech cities": {
         "Policy Budget": {"City High Tech Support,National": BUDGET},
-        "Policy Allocation Rule": {"City High Tech Support,National": 2}},
+        "Policy Allocation Rule": {"City High Tech Support,National": 2},
+    },
 }
 
-PANELS = [("National Manufacturing Employment", 1e-6, "million persons"),
-          ("Total District Manufacturing Employment", 1e-3, "thousand persons"),
-          ("National Manufacturing Exports", 1e-3, "bn € / year"),
-          ("Composite Capital Index", 1.0, "index (mean over districts)")]
+PANELS = [
+    ("National Manufacturing Employment", 1e-6, "million persons"),
+    ("Total District Manufacturing Employment", 1e-3, "thousand persons"),
+    ("National Manufacturing Exports", 1e-3, "bn € / year"),
+    ("Composite Capital Index", 1.0, "index (mean over districts)"),
+]
 
 
 def run_mixes():
@@ -69,7 +83,9 @@ def plot(results, path):
     axes[1, 0].set_xlabel("year")
     axes[1, 1].set_xlabel("year")
     axes[0, 0].legend(fontsize=8)
-    figure.suptitle(f"Policy mixes of equal budget ({BUDGET:.0f} M€/year from 2026), showcase roster")
+    figure.suptitle(
+        f"Policy mixes of equal budget ({BUDGET:.0f} M€/year from 2026), showcase roster"
+    )
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)
@@ -83,8 +99,9 @@ def main(argv=None) -> int:
     results = run_mixes()
     with tempfile.TemporaryDirectory(dir=output) as scratch:
         scratch = Path(scratch)
-        results.drop_vars([v for v in results.data_vars if results[v].dtype.kind not in "fiub"]) \
-            .to_netcdf(scratch / "results.nc", engine="netcdf4")
+        results.drop_vars(
+            [v for v in results.data_vars if results[v].dtype.kind not in "fiub"]
+        ).to_netcdf(scratch / "results.nc", engine="netcdf4")
         plot(results, scratch / "comparison.png")
         for name in ("results.nc", "comparison.png"):
             (scratch / name).replace(output / name)

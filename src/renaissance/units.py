@@ -42,7 +42,9 @@ class Units(Counter):
     def __str__(self):
         if not self:
             return "Dmnl"
-        return "*".join(f"{unit}^{power}" if power != 1 else unit for unit, power in sorted(self.items()))
+        return "*".join(
+            f"{unit}^{power}" if power != 1 else unit for unit, power in sorted(self.items())
+        )
 
 
 ANY = None
@@ -150,9 +152,17 @@ class _Inference:
             if operator in "+-":
                 result = self.same([result, operand], f"'{operator}'")
             elif operator == "*":
-                result = ANY if result is ANY and operand is ANY else (result or Units()) * (operand or Units())
+                result = (
+                    ANY
+                    if result is ANY and operand is ANY
+                    else (result or Units()) * (operand or Units())
+                )
             elif operator == "/":
-                result = ANY if result is ANY and operand is ANY else (result or Units()) / (operand or Units())
+                result = (
+                    ANY
+                    if result is ANY and operand is ANY
+                    else (result or Units()) / (operand or Units())
+                )
             elif operator == "^":
                 result = result  # exponents in this model apply to dimensionless bases
         return result
@@ -200,15 +210,24 @@ def check_units(model_file: Path) -> list[UnitsIssue]:
             tree = component.ast
             checks = [(tree, declared[name], "equation")]
             if isinstance(tree, ast.IntegStructure):
-                checks = [(tree.initial, declared[name], "initial value"),
-                          (tree.flow, declared[name] * per_year, "net flow")]
+                checks = [
+                    (tree.initial, declared[name], "initial value"),
+                    (tree.flow, declared[name] * per_year, "net flow"),
+                ]
             if isinstance(tree, (ast.GetConstantsStructure, ast.LookupsStructure)):
                 continue
             for node, expected, part in checks:
                 inference = _Inference(declared)
                 inferred = inference.infer(node)
                 if inference.problems:
-                    issues.append(UnitsIssue(element.name, str(expected), "?", f"{part}: " + "; ".join(inference.problems)))
+                    issues.append(
+                        UnitsIssue(
+                            element.name,
+                            str(expected),
+                            "?",
+                            f"{part}: " + "; ".join(inference.problems),
+                        )
+                    )
                 elif inferred is not ANY and inferred != expected:
                     issues.append(UnitsIssue(element.name, str(expected), str(inferred), part))
     return issues

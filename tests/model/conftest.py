@@ -35,8 +35,11 @@ def stock_names(model):
 
     from renaissance.model_file import abstract_elements
 
-    return [element.name for element in abstract_elements(MODEL_FILE)
-            if any(isinstance(component.ast, IntegStructure) for component in element.components)]
+    return [
+        element.name
+        for element in abstract_elements(MODEL_FILE)
+        if any(isinstance(component.ast, IntegStructure) for component in element.components)
+    ]
 
 
 @pytest.fixture(scope="session")

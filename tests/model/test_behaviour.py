@@ -8,8 +8,14 @@ import pytest
 import xarray as xr
 
 EMPLOYMENT = "District Manufacturing Employment"
-PLACE_BASED_MIX = ["Vocational Training", "Network Contracts", "Innovation Funds",
-                   "Internationalisation", "Identity and Heritage", "University Transfer"]
+PLACE_BASED_MIX = [
+    "Vocational Training",
+    "Network Contracts",
+    "Innovation Funds",
+    "Internationalisation",
+    "Identity and Heritage",
+    "University Transfer",
+]
 
 
 def archetype_mean(dataset, roster, variable, archetype, year):
@@ -28,16 +34,21 @@ def targeted_policy(dataset, district, budget):
     districts = list(dataset.District.values)
     weights = np.zeros((dataset.sizes["Instrument"], dataset.sizes["Scale"], len(districts)))
     weights[:, :, districts.index(district)] = 1
-    return {"Policy Target Weight": weights,
-            "Policy Budget": {f"{name},Local": budget / len(PLACE_BASED_MIX) for name in PLACE_BASED_MIX},
-            "Policy Start Year": 2026}
+    return {
+        "Policy Target Weight": weights,
+        "Policy Budget": {
+            f"{name},Local": budget / len(PLACE_BASED_MIX) for name in PLACE_BASED_MIX
+        },
+        "Policy Start Year": 2026,
+    }
 
 
 # --- extreme conditions -------------------------------------------------------------
 
 
-def test_zero_world_demand_drives_exports_then_employment_to_zero(model, stock_names,
-                                                                   assert_finite_non_negative):
+def test_zero_world_demand_drives_exports_then_employment_to_zero(
+    model, stock_names, assert_finite_non_negative
+):
     result = model.run(params={"World Demand Scale": 0})
     assert_finite_non_negative(result, stock_names)
     assert float(result["Total District Exports"].max()) == 0
@@ -47,10 +58,16 @@ def test_zero_world_demand_drives_exports_then_employment_to_zero(model, stock_n
     assert float(result["National Manufacturing Employment"].sel(time=2050)) < 0.01 * 5e6
 
 
-def test_world_demand_vanishing_mid_run_drives_employment_towards_zero(model, stock_names,
-                                                                      assert_finite_non_negative):
-    result = model.run(params={"World Demand Shock Size": -1, "World Demand Shock Start": 2000,
-                               "World Demand Shock Duration": 60})
+def test_world_demand_vanishing_mid_run_drives_employment_towards_zero(
+    model, stock_names, assert_finite_non_negative
+):
+    result = model.run(
+        params={
+            "World Demand Shock Size": -1,
+            "World Demand Shock Start": 2000,
+            "World Demand Shock Duration": 60,
+        }
+    )
     assert_finite_non_negative(result, stock_names)
     assert float(result["Total District Exports"].sel(time=2001)) == 0
     employment = result["Total District Manufacturing Employment"]
@@ -58,24 +75,40 @@ def test_world_demand_vanishing_mid_run_drives_employment_towards_zero(model, st
 
 
 def test_all_policy_budgets_zero_equals_the_baseline_whatever_the_other_levers(model, baseline):
-    levers = {"Policy Budget": 0, "Policy Capture Share": 0.5, "Policy Allocation Rule": 2,
-              "Policy Stop Go Cycle Years": 4, "Policy Start Year": 2000}
+    levers = {
+        "Policy Budget": 0,
+        "Policy Capture Share": 0.5,
+        "Policy Allocation Rule": 2,
+        "Policy Stop Go Cycle Years": 4,
+        "Policy Start Year": 2000,
+    }
     result = model.run(params=levers)
-    for name in ("National Manufacturing Employment", "Total District Exports",
-                 "Composite Capital Index", EMPLOYMENT, "Total Manufacturing Firms"):
+    for name in (
+        "National Manufacturing Employment",
+        "Total District Exports",
+        "Composite Capital Index",
+        EMPLOYMENT,
+        "Total Manufacturing Firms",
+    ):
         xr.testing.assert_identical(result[name], baseline[name])
 
 
-def test_a_very_large_budget_saturates_rather_than_explodes(model, stock_names,
-                                                           assert_finite_non_negative):
+def test_a_very_large_budget_saturates_rather_than_explodes(
+    model, stock_names, assert_finite_non_negative
+):
     """Tenfold budgets at 1e6, 1e7 and 1e8 M€/year per lever change outcomes less and less."""
     result = model.run_ensemble(params={"Policy Budget": np.array([1e6, 1e7, 1e8])})
     assert (result["status"].values == 0).all()
     assert_finite_non_negative(result, stock_names)
     assert float(result["Policy Effect"].max()) < 1
     assert float(result["Social Capital"].max()) <= 1
-    for name in ("Composite Capital Index", "Technical Capital", EMPLOYMENT, "District Exports",
-                 "National Composite Capital Index"):
+    for name in (
+        "Composite Capital Index",
+        "Technical Capital",
+        EMPLOYMENT,
+        "District Exports",
+        "National Composite Capital Index",
+    ):
         values = result[name].sel(time=2050)
         first_step = abs(values.sel(member=1) / values.sel(member=0) - 1).max()
         second_step = abs(values.sel(member=2) / values.sel(member=1) - 1).max()
@@ -91,16 +124,31 @@ def test_policy_money_never_builds_more_public_goods_than_it_costs(model):
 
 
 def test_no_drivers_no_district_effect_no_policy_means_no_growth_from_nothing(model):
-    still = {"World Demand Growth Rate": 0, "Great Trade Collapse Depth": 0,
-             "Pandemic Trade Shock Depth": 0, "Low Cost Competition Increase": 0,
-             "Competitor Quality Upgrading Rate": 0, "ICT Wave Maximum": 0,
-             "Smart Manufacturing Maximum": 0, "Devaluation Cost Advantage": 0,
-             "Post Euro Unit Labour Cost Drift": 0, "Trend Productivity Growth Rate": 0,
-             "Large Firm System Decline Rate": 0, "Maximum District Productivity Premium": 0,
-             "Schooling Human Capital Ceiling": 2.577}
+    still = {
+        "World Demand Growth Rate": 0,
+        "Great Trade Collapse Depth": 0,
+        "Pandemic Trade Shock Depth": 0,
+        "Low Cost Competition Increase": 0,
+        "Competitor Quality Upgrading Rate": 0,
+        "ICT Wave Maximum": 0,
+        "Smart Manufacturing Maximum": 0,
+        "Devaluation Cost Advantage": 0,
+        "Post Euro Unit Labour Cost Drift": 0,
+        "Trend Productivity Growth Rate": 0,
+        "Large Firm System Decline Rate": 0,
+        "Maximum District Productivity Premium": 0,
+        "Schooling Human Capital Ceiling": 2.577,
+    }
     result = model.run(params=still)
-    for name in (EMPLOYMENT, "District Exports", "Technical Capital", "Human Capital",
-                 "Social Capital", "Local Public Goods", "Export Market Share"):
+    for name in (
+        EMPLOYMENT,
+        "District Exports",
+        "Technical Capital",
+        "Human Capital",
+        "Social Capital",
+        "Local Public Goods",
+        "Export Market Share",
+    ):
         start = result[name].sel(time=1991)
         assert float((result[name] / start).max()) <= 1 + 1e-6, name
 
@@ -111,8 +159,12 @@ def test_no_drivers_no_district_effect_no_policy_means_no_growth_from_nothing(mo
 def test_value_added_share_orders_the_three_gvc_models(baseline, roster):
     for year in (2000, 2015, 2030):
         low = archetype_mean(baseline, roster, "Value Added Share", "low-road", year)
-        rooted = archetype_mean(baseline, roster, "Value Added Share", "locally rooted GVC-led", year)
-        outward = archetype_mean(baseline, roster, "Value Added Share", "outward-oriented GVC-led", year)
+        rooted = archetype_mean(
+            baseline, roster, "Value Added Share", "locally rooted GVC-led", year
+        )
+        outward = archetype_mean(
+            baseline, roster, "Value Added Share", "outward-oriented GVC-led", year
+        )
         assert low < rooted < outward, (year, low, rooted, outward)
 
 
@@ -139,19 +191,29 @@ def test_district_productivity_premium_is_f09_sized_then_fades_with_technology(m
     assert 0.015 <= early <= 0.035  # F09: 0.025 (0.02-0.03) for 1995-2006
     assert float(premium.sel(time=2035)) < 0.3 * float(premium.sel(time=1995))
     faster = model.run(params={"Smart Manufacturing Maximum": 0.8})
-    assert float(faster["District Productivity Premium"].mean("District").sel(time=2035)) < \
-        float(premium.sel(time=2035))
+    assert float(faster["District Productivity Premium"].mean("District").sel(time=2035)) < float(
+        premium.sel(time=2035)
+    )
 
 
 def test_small_firms_exit_more_than_medium_ones_under_cost_pressure(model, baseline):
-    shocked = model.run(params={"Low Cost Shock Size": 1.5, "Low Cost Shock Start": 2030,
-                                "Low Cost Shock Duration": 5})
+    shocked = model.run(
+        params={
+            "Low Cost Shock Size": 1.5,
+            "Low Cost Shock Start": 2030,
+            "Low Cost Shock Duration": 5,
+        }
+    )
+
     def exit_rate(dataset, exits, stock):
         return (dataset[exits] / dataset[stock]).sel(time=2032)
-    small_rise = exit_rate(shocked, "Small Firm Exits", "Small Firms") - \
-        exit_rate(baseline, "Small Firm Exits", "Small Firms")
-    medium_rise = exit_rate(shocked, "Medium Large Firm Exits", "Medium Large Firms") - \
-        exit_rate(baseline, "Medium Large Firm Exits", "Medium Large Firms")
+
+    small_rise = exit_rate(shocked, "Small Firm Exits", "Small Firms") - exit_rate(
+        baseline, "Small Firm Exits", "Small Firms"
+    )
+    medium_rise = exit_rate(shocked, "Medium Large Firm Exits", "Medium Large Firms") - exit_rate(
+        baseline, "Medium Large Firm Exits", "Medium Large Firms"
+    )
     assert bool((medium_rise >= 0).all())
     assert bool((small_rise >= medium_rise).all())
     pressed = medium_rise > 1e-6
@@ -160,16 +222,21 @@ def test_small_firms_exit_more_than_medium_ones_under_cost_pressure(model, basel
 
 
 def test_offshoring_lowers_local_employment(model, baseline):
-    propensity = model.run(params={}, return_columns=["Offshoring Propensity"])["Offshoring Propensity"]
+    propensity = model.run(params={}, return_columns=["Offshoring Propensity"])[
+        "Offshoring Propensity"
+    ]
     more = model.run(params={"Offshoring Propensity": propensity.isel(time=0).values * 2})
-    assert bool((more["Offshored Share"].sel(time=2020) > baseline["Offshored Share"].sel(time=2020)).all())
+    assert bool(
+        (more["Offshored Share"].sel(time=2020) > baseline["Offshored Share"].sel(time=2020)).all()
+    )
     lower = more[EMPLOYMENT].sel(time=2020) < baseline[EMPLOYMENT].sel(time=2020)
     assert int(lower.sum()) >= 0.9 * baseline.sizes["District"]
 
 
 @pytest.mark.parametrize(("district", "budget"), [("Biella", 8.0)])
-def test_a_restructuring_district_is_tipped_by_a_modest_policy_or_shock(model, baseline, district,
-                                                                        budget):
+def test_a_restructuring_district_is_tipped_by_a_modest_policy_or_shock(
+    model, baseline, district, budget
+):
     """Seed 001 §2: a restructuring district sits at a crossroads.
 
     From 2025 the district declines without new policy; a place-based mix of ``budget``
@@ -183,7 +250,11 @@ def test_a_restructuring_district_is_tipped_by_a_modest_policy_or_shock(model, b
     renewed = model.run(params=targeted_policy(baseline, district, budget))[EMPLOYMENT]
     renewed = renewed.sel(District=district)
     assert float(renewed.sel(time=2050)) > float(renewed.sel(time=2025))
-    shocked = model.run(params={"District Demand Shock Size": {district: -0.1},
-                                "District Demand Shock Start": 2026,
-                                "District Demand Shock Duration": 3})[EMPLOYMENT]
+    shocked = model.run(
+        params={
+            "District Demand Shock Size": {district: -0.1},
+            "District Demand Shock Start": 2026,
+            "District Demand Shock Duration": 3,
+        }
+    )[EMPLOYMENT]
     assert float(shocked.sel(District=district, time=2050)) < float(employment.sel(time=2050))

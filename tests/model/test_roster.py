@@ -35,18 +35,25 @@ def model_csv_columns():
 
 
 EXPECTED_HEADER = {
-    "District Region Number": "region_number", "District Segment Number": "segment_number",
-    "Initial Manufacturing Employment": "employment_1991", "Initial Small Firms": "small_firms_1991",
-    "Initial Medium Large Firms": "medium_large_firms_1991", "Initial District Exports": "exports_1991",
-    "Initial Export Market Share": "export_market_share_1991", "Export Intensity": "export_intensity",
+    "District Region Number": "region_number",
+    "District Segment Number": "segment_number",
+    "Initial Manufacturing Employment": "employment_1991",
+    "Initial Small Firms": "small_firms_1991",
+    "Initial Medium Large Firms": "medium_large_firms_1991",
+    "Initial District Exports": "exports_1991",
+    "Initial Export Market Share": "export_market_share_1991",
+    "Export Intensity": "export_intensity",
     "Initial Technical Capital per Worker": "technical_capital_per_worker_1991",
-    "Initial Skill Level": "skill_level_1991", "Initial Social Capital": "social_capital_1991",
+    "Initial Skill Level": "skill_level_1991",
+    "Initial Social Capital": "social_capital_1991",
     "Initial Local Public Goods": "public_goods_1991",
     "Initial Functional Upgrading Share": "functional_upgrading_1991",
     "Initial Offshored Share": "offshored_share_1991",
     "Initial Entrepreneurial Confidence": "confidence_1991",
-    "Offshoring Propensity": "offshoring_propensity", "Lead Firm Capture": "lead_firm_capture",
-    "Urban Cluster": "urban_cluster", "Translocal Skill Inflow Rate": "translocal_skill_inflow",
+    "Offshoring Propensity": "offshoring_propensity",
+    "Lead Firm Capture": "lead_firm_capture",
+    "Urban Cluster": "urban_cluster",
+    "Translocal Skill Inflow Rate": "translocal_skill_inflow",
     "Initial Regional Innovation Capacity": "innovation_capacity_1991",
     "Regional Knowledge Spending": "knowledge_spending_1991",
     "Initial Regional Public Goods": "public_goods_1991",
@@ -78,7 +85,9 @@ def test_roster_covers_the_seeds_typologies_with_sources(roster):
     assert regions["source"].notna().all()
     numeric = districts.select_dtypes("number")
     assert np.isfinite(numeric.to_numpy()).all() and (numeric.to_numpy() >= 0).all()
-    assert ((districts["export_market_share_1991"] > 0) & (districts["export_market_share_1991"] < 1)).all()
+    assert (
+        (districts["export_market_share_1991"] > 0) & (districts["export_market_share_1991"] < 1)
+    ).all()
 
 
 @pytest.mark.parametrize("roster", sorted(ROSTERS))
@@ -110,16 +119,21 @@ def national(tmp_path_factory):
     return model_for_roster("national", tmp_path_factory.mktemp("national"))
 
 
-def test_model_runs_on_the_national_roster_within_the_structure_facts(national, stock_names,
-                                                                       assert_finite_non_negative):
+def test_model_runs_on_the_national_roster_within_the_structure_facts(
+    national, stock_names, assert_finite_non_negative
+):
     result = load_model(national).run()
     assert result.sizes["District"] == 141
     assert_finite_non_negative(result, stock_names)
-    employment_share = float(result["District Share of National Manufacturing Employment"].sel(time=2011))
+    employment_share = float(
+        result["District Share of National Manufacturing Employment"].sel(time=2011)
+    )
     assert 0.33 <= employment_share <= 0.40  # F05
     export_share = float(result["District Share of National Manufacturing Exports"].sel(time=2015))
     assert 0.24 <= export_share <= 0.35  # F06
-    district_employment_2001 = float(result["Total District Manufacturing Employment"].sel(time=2001))
+    district_employment_2001 = float(
+        result["Total District Manufacturing Employment"].sel(time=2001)
+    )
     assert 1.7e6 <= district_employment_2001 <= 2.2e6  # F03: 1.93 million
 
 
@@ -128,19 +142,28 @@ def test_fast_engine_agrees_with_pysd_on_the_national_roster(national, stock_nam
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         reference = pysd.read_vensim(str(national))
-        names = [*stock_names, "National Manufacturing Employment", "Total District Exports",
-                 "District Value Added", "Composite Capital Index", "Public Policy Spending"]
+        names = [
+            *stock_names,
+            "National Manufacturing Employment",
+            "Total District Exports",
+            "District Value Added",
+            "Composite Capital Index",
+            "Public Policy Spending",
+        ]
         expected = reference.run(return_columns=names, final_time=1995)
     result = load_model(national).run(final_time=1995)
     assert list(result.time.values) == list(expected.index)
     for name in names:
         ours = result[name]
         columns = [c for c in expected.columns if c == name or c.startswith(name + "[")]
-        assert len(columns) == max(1, int(np.prod([ours.sizes[d] for d in ours.dims if d != "time"])))
+        assert len(columns) == max(
+            1, int(np.prod([ours.sizes[d] for d in ours.dims if d != "time"]))
+        )
         for column in columns:
-            element = column[len(name) + 1:-1] if "[" in column else None
+            element = column[len(name) + 1 : -1] if "[" in column else None
             dims = [dim for dim in ours.dims if dim != "time"]
             values = ours.sel({dims[0]: element}).values if element else ours.values
-            np.testing.assert_allclose(values, expected[column].to_numpy(), rtol=1e-9, atol=1e-9,
-                                       err_msg=column)
+            np.testing.assert_allclose(
+                values, expected[column].to_numpy(), rtol=1e-9, atol=1e-9, err_msg=column
+            )
     shutil.rmtree(national.parent / "__pycache__", ignore_errors=True)

@@ -45,8 +45,14 @@ def pysd_run(tmp_path_factory, stock_names):
 
 def test_pysd_translates_without_unsupported_function_warnings(pysd_run):
     translation_warnings, _ = pysd_run
-    suspicious = [w for w in translation_warnings
-                  if any(word in w.lower() for word in ("not implemented", "unsupported", "not supported", "a_function_of"))]
+    suspicious = [
+        w
+        for w in translation_warnings
+        if any(
+            word in w.lower()
+            for word in ("not implemented", "unsupported", "not supported", "a_function_of")
+        )
+    ]
     assert suspicious == []
 
 
@@ -57,7 +63,9 @@ def test_pysd_runs_1991_to_2050_with_finite_non_negative_stocks(pysd_run):
     assert result.to_numpy().min() >= 0
 
 
-def test_fast_engine_stocks_finite_and_non_negative(baseline, stock_names, assert_finite_non_negative):
+def test_fast_engine_stocks_finite_and_non_negative(
+    baseline, stock_names, assert_finite_non_negative
+):
     assert_finite_non_negative(baseline, stock_names)
 
 
@@ -70,8 +78,11 @@ def test_reporting_variable_exists_with_units_and_dims(baseline, name):
 
 
 def test_every_variable_has_units_and_a_comment():
-    missing = [element.name for element in abstract_elements(MODEL_FILE)
-               if not element.units.strip() or not element.documentation.strip()]
+    missing = [
+        element.name
+        for element in abstract_elements(MODEL_FILE)
+        if not element.units.strip() or not element.documentation.strip()
+    ]
     assert missing == []
 
 
@@ -81,20 +92,27 @@ def test_units_of_every_equation_agree_and_flows_are_stock_per_year():
 
 def test_units_checker_catches_a_flow_with_stock_units(tmp_path):
     text = MODEL_FILE.read_text(encoding="utf-8")
-    broken = text.replace("Manufacturing Hiring[District] = MAX(0, Desired Manufacturing Employment[District] - District Manufacturing Employment[District]) / Hiring Adjustment Time\n\t~\tperson/year",
-                          "Manufacturing Hiring[District] = MAX(0, Desired Manufacturing Employment[District] - District Manufacturing Employment[District]) / Hiring Adjustment Time\n\t~\tperson", 1)
+    hiring = (
+        "Manufacturing Hiring[District] = MAX(0, Desired Manufacturing Employment[District]"
+        " - District Manufacturing Employment[District]) / Hiring Adjustment Time\n\t~\t"
+    )
+    broken = text.replace(hiring + "person/year", hiring + "person", 1)
     assert broken != text
     shutil.copytree(MODEL_DIRECTORY, tmp_path / "models", ignore=shutil.ignore_patterns("*.py"))
     (tmp_path / "models" / "renaissance.mdl").write_text(broken, encoding="utf-8")
     issues = check_units(tmp_path / "models" / "renaissance.mdl")
-    assert {issue.variable for issue in issues} >= {"Manufacturing Hiring", "District Manufacturing Employment"}
+    assert {issue.variable for issue in issues} >= {
+        "Manufacturing Hiring",
+        "District Manufacturing Employment",
+    }
 
 
 def test_parameter_csv_is_generated_from_the_model():
     shipped = pd.read_csv(MODEL_DIRECTORY / "parameters.csv")
     fresh = parameter_table(MODEL_FILE)
-    pd.testing.assert_frame_equal(shipped.reset_index(drop=True), fresh.reset_index(drop=True),
-                                  check_dtype=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(
+        shipped.reset_index(drop=True), fresh.reset_index(drop=True), check_dtype=False, rtol=1e-9
+    )
 
 
 def test_every_parameter_has_a_source_and_a_default_inside_its_range():
