@@ -171,3 +171,12 @@ def test_oversized_output_is_refused_before_running(features, monkeypatch):
     small = features.run_ensemble({"Hiring Time": [1.0, 2.0]}, return_columns=["Hiring Time"],
                                    final_time=1992)
     assert small["Hiring Time"].shape == (2, 2)
+
+
+def test_chunked_ensemble_equals_one_pass(features):
+    values = np.linspace(1.0, 6.0, 7)
+    growth = np.linspace(-0.02, 0.03, 7)
+    params = {"Hiring Time": values, "Demand Growth": {"home": growth}}
+    whole = _run(features, params=params, chunk_size=None)
+    chunked = _run(features, params=params, chunk_size=3)
+    xr.testing.assert_identical(whole, chunked)

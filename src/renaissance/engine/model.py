@@ -16,6 +16,8 @@ from renaissance.engine.integrators import run_fixed
 from renaissance.engine.results import to_dataset
 
 FIXED_STEP = ("euler", "rk4")
+DEFAULT_CHUNK = 2000
+"""Members per vectorised pass in ``run_ensemble`` (measured: see benchmarks/README.md)."""
 MAX_OUTPUT_BYTES = 8 * 2**30
 """Refuse a run whose recorded results would exceed this (bytes), before integrating."""
 ADAPTIVE = ("RK45", "RK23", "DOP853", "LSODA", "BDF", "Radau")
@@ -108,13 +110,13 @@ class Model:
             keys.append(var.key)
         return keys
 
-    def _check_output_size(self, state, keys) -> None:
+    def _check_output_size(self, state, keys, members: int) -> None:
         saves = (state.final_time - state.t0) / state.saveper + 1
         cells = sum(int(np.prod(self.plan.sizes(k))) for k in keys)
-        needed = 8 * saves * state.members * cells
+        needed = 8 * saves * members * cells
         if needed > MAX_OUTPUT_BYTES:
             raise ValueError(
-                f"the results would need {needed / 2**30:.1f} GiB ({state.members} members x "
+                f"the results would need {needed / 2**30:.1f} GiB ({members} members x "
                 f"{cells} cells x {saves:.0f} save times); pass return_columns=[...] with the "
                 f"variables you need, a larger saveper, or fewer members per call"
             )
@@ -151,7 +153,8 @@ class Model:
 
     def run_ensemble(self, params, initial=None, integrator: str = "euler", dt=None,
                      saveper=None, final_time=None, return_columns=None, rtol: float = 1e-6,
-                     atol: float = 1e-9, adaptive_policy: str = "member") -> xr.Dataset:
+                     atol: float = 1e-9, adaptive_policy: str = "member",
+                     chunk_size: int | None = DEFAULT_CHUNK) -> xr.Dataset:
         """Integrate E parameter sets at once (one vectorised pass).
 
         Parameters
@@ -163,6 +166,10 @@ class Model:
             With a SciPy method: integrate each member on its own (own step sizes,
             isolated failures) or all members as one system sharing every step (see
             :mod:`renaissance.engine.adaptive`).
+        chunk_size : int or None
+            Members integrated together in one vectorised pass; larger ensembles run in
+            successive chunks (same results, bounded working memory: per-member time is
+            lowest when a chunk's arrays stay in cache). None: all members at once.
 
         Returns
         -------
@@ -172,10 +179,11 @@ class Model:
             members are unaffected.
         """
         return self._run(params, initial, integrator, dt, saveper, final_time, return_columns,
-                         rtol, atol, ensemble=True, policy=adaptive_policy)
+                         rtol, atol, ensemble=True, policy=adaptive_policy,
+                         chunk_size=chunk_size)
 
     def _run(self, params, initial, integrator, dt, saveper, final_time, return_columns,
-             rtol, atol, ensemble, policy="member"):
+             rtol, atol, ensemble, policy="member", chunk_size=None):
         overrides = self._overrides(params, ensemble)
         for key, value in (("time_step", dt), ("saveper", saveper), ("final_time", final_time)):
             if value is not None:
@@ -183,21 +191,32 @@ class Model:
         initial_states = self._initial(initial, ensemble)
         members = P.members_of({**overrides, **initial_states})
         keys = self._returned(return_columns)
-        state = self.plan.initialize(members, overrides, set(keys), initial_states)
-        self._check_output_size(state, keys)
-        if integrator in FIXED_STEP:
-            rec = run_fixed(self.plan, state, keys, integrator)
-            times, data, failed = rec.times, rec.data, rec.failed_at
-        elif integrator in ADAPTIVE:
-            from renaissance.engine.adaptive import run_adaptive
-
-            times, data, failed = run_adaptive(
-                self.plan, state, keys, integrator, rtol, atol, policy
-            )
-        else:
+        if integrator not in FIXED_STEP + ADAPTIVE:
             raise ValueError(
                 f"integrator {integrator!r} is not one of {FIXED_STEP + ADAPTIVE}"
             )
+        step = max(1, int(chunk_size)) if chunk_size else members
+        pieces = []
+        for start in range(0, members, step):
+            stop = min(members, start + step)
+            state = self.plan.initialize(
+                stop - start,
+                P.slice_members(overrides, start, stop, members),
+                set(keys),
+                P.slice_members(initial_states, start, stop, members),
+            )
+            if start == 0:
+                self._check_output_size(state, keys, members)
+            if integrator in FIXED_STEP:
+                rec = run_fixed(self.plan, state, keys, integrator)
+                pieces.append((rec.times, rec.data, rec.failed_at))
+            else:
+                from renaissance.engine.adaptive import run_adaptive
+
+                pieces.append(
+                    run_adaptive(self.plan, state, keys, integrator, rtol, atol, policy)
+                )
+        times, data, failed = _merge(pieces)
         attrs = {
             "model_file": self.path.name,
             "model_sha256": self.sha256,
@@ -212,6 +231,18 @@ class Model:
         if integrator in ADAPTIVE:
             attrs.update(rtol=rtol, atol=atol, adaptive_policy=policy)
         return to_dataset(self.plan, times, data, failed, attrs, ensemble)
+
+
+def _merge(pieces):
+    """Join the (times, data, failed) of successive member chunks along the member axis."""
+    times = pieces[0][0]
+    if len(pieces) == 1:
+        return pieces[0]
+    data = {
+        key: [np.concatenate([p[1][key][j] for p in pieces]) for j in range(len(times))]
+        for key in pieces[0][1]
+    }
+    return times, data, np.concatenate([p[2] for p in pieces])
 
 
 def load_model(path, engine: str = "fast"):

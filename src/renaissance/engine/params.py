@@ -145,3 +145,20 @@ def members_of(overrides: dict) -> int:
     if len(sizes) > 1:
         raise ValueError(f"parameters disagree on the ensemble size: {sorted(sizes)}")
     return sizes.pop() if sizes else 1
+
+
+def slice_members(overrides: dict, start: int, stop: int, members: int) -> dict:
+    """The overrides of members ``start:stop`` (values shared by all members are kept)."""
+    if members == 1:
+        return overrides
+
+    def cut(value):
+        return value[start:stop] if value.shape[0] == members else value
+
+    out = {}
+    for key, value in overrides.items():
+        if isinstance(value, Patch):
+            out[key] = Patch(tuple((index, cut(cell)) for index, cell in value.cells))
+        else:
+            out[key] = cut(value)
+    return out
