@@ -53,7 +53,7 @@ def test_case(case, model_file, tmp_path):
         with pytest.raises(UnsupportedFeatureError, match=UNSUPPORTED[case]):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                load_model(folder / model_file).run()
+                load_model(folder / model_file)  # refused at load time, not at run time
         return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # PySD's parser warnings

@@ -274,6 +274,9 @@ def load_model(path, engine: str = "fast"):
         return PySDModel(path)
     try:
         plan = ModelCompiler(read_abstract_model(path)).build()
+        # initialise once so that run-time refusals (time-dependent control variables,
+        # orders fixed at initialisation) surface at load time, where auto can fall back
+        plan.initialize(1, {}, set())
     except UnsupportedFeatureError as err:
         if engine == "fast":
             raise
