@@ -217,7 +217,7 @@ class ExpressionCompiler:
         if name == "sum" and _is_product(args[0]):
             factors = [self.compile(a) for a in args[0].arguments]
             if any(d.endswith("!") for f in factors for d in f.dims):
-                return contraction(factors)
+                return contraction(factors, self.scope.dims)
         if name in vf.REDUCTIONS:
             return self.reduction(vf.REDUCTIONS[name], self.compile(args[0]))
         if name in vf.TIME_INPUTS:
