@@ -76,12 +76,17 @@ def test_features_model_full_horizon(features_model):
     _assert_agree(features_model, final_time=None)
 
 
-def _renaissance_copy(tmp_path) -> Path:
+def _renaissance_copy(tmp_path, roster: str = "showcase") -> Path:
     source = REPO_ROOT / "models"
     if not (source / "renaissance.mdl").is_file():
         pytest.skip("models/renaissance.mdl does not exist yet")
     target = tmp_path / "models"
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.py"))
+    if roster == "national":
+        national = source / "national_districts.csv"
+        if not national.is_file():
+            pytest.skip("models/national_districts.csv does not exist yet")
+        shutil.copy(national, target / "districts.csv")
     model_file = target / "renaissance.mdl"
     try:
         _pysd_table(model_file, final_time=1991)
@@ -90,10 +95,12 @@ def _renaissance_copy(tmp_path) -> Path:
     return model_file
 
 
-def test_renaissance_model_agrees_with_pysd(tmp_path):
-    _assert_agree(_renaissance_copy(tmp_path), final_time=2001)
+@pytest.mark.parametrize("roster", ["showcase", "national"])
+def test_renaissance_model_agrees_with_pysd(tmp_path, roster):
+    _assert_agree(_renaissance_copy(tmp_path, roster), final_time=2001)
 
 
 @pytest.mark.slow
-def test_renaissance_model_full_horizon(tmp_path):
-    _assert_agree(_renaissance_copy(tmp_path), final_time=None)
+@pytest.mark.parametrize("roster", ["showcase", "national"])
+def test_renaissance_model_full_horizon(tmp_path, roster):
+    _assert_agree(_renaissance_copy(tmp_path, roster), final_time=None)
