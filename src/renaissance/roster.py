@@ -28,8 +28,10 @@ NATIONAL_DISTRICT_COUNT = 141  # ISTAT 2011 method (F04)
 NATIONAL_DISTRICT_EMPLOYMENT_1991 = 1.9e6
 """Assumption: manufacturing employees in all districts in 1991, about the 1.93 million of
 2001 (F03); the model grows them a little in the 1990s and shrinks them after."""
-NATIONAL_DISTRICT_EXPORT_SHARE = 0.30
-"""Share of national manufacturing exports from districts (F06: about 0.30)."""
+NATIONAL_DISTRICT_EXPORT_SHARE = 0.38
+"""Assumption: share of national manufacturing exports from districts in 1991. F06 gives
+about 0.30 (0.24-0.35) for 2015; the model's districts lose export share after 1991 as
+person and home goods lose ground, and 0.38 in 1991 puts 2015 inside F06's range."""
 NATIONAL_EXPORTS_1991 = 130000.0
 """Initial National Manufacturing Exports of the model, M€/year."""
 

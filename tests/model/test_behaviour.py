@@ -188,7 +188,7 @@ def test_national_manufacturing_employment_declines_before_2008_and_faster_in_20
 def test_district_productivity_premium_is_f09_sized_then_fades_with_technology(model, baseline):
     premium = baseline["District Productivity Premium"].mean("District")
     early = float(premium.sel(time=slice(1995, 2006)).mean())
-    assert 0.015 <= early <= 0.035  # F09: 0.025 (0.02-0.03) for 1995-2006
+    assert 0.02 <= early <= 0.03  # F09: 0.025 (0.02-0.03) for 1995-2006
     assert float(premium.sel(time=2035)) < 0.3 * float(premium.sel(time=1995))
     faster = model.run(params={"Smart Manufacturing Maximum": 0.8})
     assert float(faster["District Productivity Premium"].mean("District").sel(time=2035)) < float(
@@ -233,7 +233,7 @@ def test_offshoring_lowers_local_employment(model, baseline):
     assert int(lower.sum()) >= 0.9 * baseline.sizes["District"]
 
 
-@pytest.mark.parametrize(("district", "budget"), [("Biella", 8.0)])
+@pytest.mark.parametrize(("district", "budget"), [("Nocera", 3.0)])
 def test_a_restructuring_district_is_tipped_by_a_modest_policy_or_shock(
     model, baseline, district, budget
 ):
