@@ -23,13 +23,21 @@ MAX_OUTPUT_BYTES = 8 * 2**30
 ADAPTIVE = ("RK45", "RK23", "DOP853", "LSODA", "BDF", "Radau")
 
 
-def read_abstract_model(path: Path):
-    """Parse a Vensim ``.mdl`` file with PySD's translator (nothing is written to disk)."""
-    from pysd.translators.vensim.vensim_file import VensimFile
+def read_abstract_model(path: Path, use_cache: bool = True):
+    """Parse a Vensim ``.mdl`` file with PySD's translator (nothing is written beside it).
 
-    vensim = VensimFile(Path(path).resolve())
-    vensim.parse()
-    return vensim.get_abstract_model()
+    The parsed model is cached by file content (see :mod:`renaissance.engine.cache`).
+    """
+    from renaissance.engine import cache
+
+    def parse(model_file):
+        from pysd.translators.vensim.vensim_file import VensimFile
+
+        vensim = VensimFile(Path(model_file).resolve())
+        vensim.parse()
+        return vensim.get_abstract_model()
+
+    return cache.load(Path(path), parse) if use_cache else parse(path)
 
 
 def file_sha256(path: Path) -> str:
