@@ -133,3 +133,13 @@ def test_adaptive_refuses_discrete_structures(tmp_path):
     path = write_model(tmp_path, {"Output": "DELAY FIXED(Time, 2, 0)"})
     with pytest.raises(UnsupportedFeatureError, match="DELAY FIXED"):
         load_model(path).run(integrator="LSODA")
+
+
+def test_time_step_may_change_during_the_run(tmp_path):
+    """TIME STEP read every step (PySD): dt = 1 until t = 4, then 0.5."""
+    path = write_model(tmp_path, {"Stock": "INTEG(1, 0)"}, final=6, saveper=0.5,
+                       dt="IF THEN ELSE(Time < 4, 1, 0.5)")
+    result = load_model(path).run()
+    times = result["time"].values
+    assert times.tolist() == [0, 1, 2, 3, 4, 4.5, 5, 5.5, 6]
+    np.testing.assert_array_equal(result["Stock"].values, times)

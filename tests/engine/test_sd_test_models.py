@@ -27,7 +27,6 @@ from renaissance.engine.results import to_table
 UNSUPPORTED = {
     "allocate_by_priority": "ALLOCATE BY PRIORITY",
     "control_vars": "INITIAL TIME depends on Time",
-    "dynamic_final_time": "time-dependent FINAL_TIME",
     "invert_matrix": "INVERT MATRIX",
     "vector_order": "VECTOR SORT ORDER",
 }

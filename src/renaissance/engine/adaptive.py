@@ -147,6 +147,10 @@ def run_adaptive(plan: Plan, state: RunState, keys: list[str], method: str, rtol
             f"DELAY FIXED, SAMPLE IF TRUE and DELAY N need a fixed-step integrator "
             f"(used by {', '.join(names)})"
         )
+    if state.dynamic_controls:
+        raise UnsupportedFeatureError(
+            "time-dependent TIME STEP, FINAL TIME or SAVEPER with an adaptive integrator"
+        )
     if ensemble not in ("member", "joint"):
         raise ValueError(f"ensemble {ensemble!r} is not one of 'member', 'joint'")
     times = save_times(state)

@@ -60,7 +60,10 @@ class Recorder:
 
     def record(self, t: float, y: list) -> None:
         env = self.state.env
-        self.times.append(float(np.round(t, self.decimals)))
+        decimals = self.decimals
+        if self.state.dynamic_controls:
+            decimals = -int(np.log10(self.state.dt * RPREC))
+        self.times.append(float(np.round(t, decimals)))
         row = len(self.times) - 1
         if row == len(self.buffers):
             self.buffers.append(np.empty(self.width))
@@ -108,11 +111,12 @@ def run_fixed(plan: Plan, state: RunState, keys: list[str], method: str = "euler
     """Integrate ``state`` to FINAL TIME with ``method`` ("euler" or "rk4")."""
     rec = Recorder(plan, state, keys)
     y, disc = state.y, state.disc
-    t, dt, final = state.t0, state.dt, state.final_time
-    env = state.env
+    t = state.t0
     with np.errstate(all="ignore"):
-        while t + dt * RPREC < final:
-            k1 = plan.rhs(state, t, y, disc, t)
+        k1 = plan.rhs(state, t, y, disc, t)
+        state.read_controls()
+        while t + state.dt * RPREC < state.final_time:
+            dt = state.dt
             if rec.is_save_time(t):
                 rec.record(t, y)
             disc = plan.prepare(state, y, disc) if plan.discrete else disc
@@ -129,8 +133,8 @@ def run_fixed(plan: Plan, state: RunState, keys: list[str], method: str = "euler
                     for v, a, b, c, d in zip(y, k1, k2, k3, k4, strict=True)
                 ]
             t = t + dt
-        env["time"] = env["$tin"] = np.array([t])
-        plan.evaluate(state, y, disc)
+            k1 = plan.rhs(state, t, y, disc, t)
+            state.read_controls()
         if rec.is_save_time(t):
             rec.record(t, y)
     state.y, state.disc = y, disc

@@ -41,6 +41,19 @@ class RunState:
     final_time: float
     saveper: float
     step_order: list
+    dynamic_controls: tuple = ()
+
+    def read_controls(self) -> None:
+        """Update TIME STEP, FINAL TIME and SAVEPER from the environment (dynamic ones)."""
+        for key in self.dynamic_controls:
+            value = uniform_scalar(self.env[key], key.upper())
+            if key == "time_step":
+                self.dt = value
+                self.env["$dt"] = value
+            elif key == "final_time":
+                self.final_time = value
+            else:
+                self.saveper = value
 
 
 class Plan:
@@ -137,12 +150,14 @@ class Plan:
         env["$initialising"] = False
 
         dynamic = self.orders.dynamic(set(overrides))
-        for key in CONTROL:
-            if key in dynamic:
-                raise UnsupportedFeatureError(f"time-dependent {key.upper()}")
+        if "initial_time" in dynamic:
+            raise UnsupportedFeatureError("time-dependent INITIAL TIME")
         if dt <= 0 or saveper <= 0:
             raise ModelStructureError(f"TIME STEP ({dt}) and SAVEPER ({saveper}) must be > 0")
-        needed = set(required)
+        # TIME STEP, FINAL TIME and SAVEPER may change during the run (PySD re-reads
+        # them every step); all members share them, since they share one clock
+        controls = tuple(k for k in ("time_step", "final_time", "saveper") if k in dynamic)
+        needed = set(required) | set(controls)
         for s in self.statefuls:
             needed |= self.orders.deriv_deps[s.key] | {s.key}
         needed = self.orders.closure(needed, self.orders.step_deps) & dynamic
@@ -150,7 +165,7 @@ class Plan:
         for key in self.orders.step_order:
             if key in needed:
                 step_order.append((key, self.index.get(key), self.fns.get(key)))
-        return RunState(env, y, disc, members, t0, dt, final, saveper, step_order)
+        return RunState(env, y, disc, members, t0, dt, final, saveper, step_order, controls)
 
     # -- one evaluation ----------------------------------------------------------------
     def evaluate(self, state: RunState, y: list, disc: list) -> None:
