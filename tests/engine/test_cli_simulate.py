@@ -81,10 +81,10 @@ def test_pysd_engine_writes_the_same_table(model_file, tmp_path):
 
 
 def test_auto_engine_falls_back_with_a_reason(tmp_path):
-    path = write_model(tmp_path, {"Matrix": "INVERT MATRIX(2, 1)", "Out": "Matrix"})
+    path = write_model(tmp_path, {"Noise": "RANDOM UNIFORM(0, 1, 3)", "Out": "Noise"})
     from renaissance.engine import UnsupportedFeatureError, load_model
 
-    with pytest.raises(UnsupportedFeatureError, match=r"INVERT MATRIX.*Matrix"):
+    with pytest.raises(UnsupportedFeatureError, match=r"RANDOM UNIFORM.*Noise"):
         load_model(path)
-    with pytest.warns(RuntimeWarning, match="INVERT MATRIX"):
+    with pytest.warns(RuntimeWarning, match="RANDOM UNIFORM"):
         load_model(path, engine="auto")

@@ -224,6 +224,14 @@ class ExpressionCompiler:
             return self.time_input(name, [self.compile(a) for a in args])
         if name == "active_initial":
             return self.active_initial(*(self.compile(a) for a in args))
+        if name == "invert_matrix" and len(args) in (1, 2):
+            matrix = self.compile(args[0])
+            if len(matrix.dims) < 2:
+                raise self.unsupported("INVERT MATRIX of fewer than two dims")
+            inner = matrix.fn
+            # inverse over the last two dims, for every member and leading cell
+            return Node(lambda env: np.linalg.inv(inner(env)), matrix.dims, None,
+                        **deps_of(matrix))
         if name == "pi" and not args:
             return literal(np.pi)
         if name == "elmcount" and len(args) == 1 and isinstance(args[0], ae.ReferenceStructure):
