@@ -27,7 +27,6 @@ from renaissance.engine.results import to_table
 UNSUPPORTED = {
     "allocate_by_priority": "ALLOCATE BY PRIORITY",
     "control_vars": "INITIAL TIME depends on Time",
-    "vector_order": "VECTOR SORT ORDER",
 }
 """Case -> text the refusal message must contain (the unsupported feature)."""
 

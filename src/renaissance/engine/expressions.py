@@ -224,6 +224,14 @@ class ExpressionCompiler:
             return self.time_input(name, [self.compile(a) for a in args])
         if name == "active_initial":
             return self.active_initial(*(self.compile(a) for a in args))
+        if name in ("vector_sort_order", "vector_rank") and len(args) == 2:
+            return self.vector_order(name, self.compile(args[0]), self.compile(args[1]))
+        if name == "vector_reorder" and len(args) == 2:
+            vector, order = self.compile(args[0]), self.compile(args[1])
+            dims = union_dims(vector.dims, order.dims)
+            if not dims:
+                raise self.unsupported("VECTOR REORDER of a scalar")
+            return apply(_reorder, [align(vector, dims), align(order, dims)])
         if name == "invert_matrix" and len(args) in (1, 2):
             matrix = self.compile(args[0])
             if len(matrix.dims) < 2:
@@ -239,6 +247,25 @@ class ExpressionCompiler:
             if range_name is not None:
                 return literal(len(self.subs.ranges[range_name]))
         raise self.unsupported(f"function {name.upper().replace('_', ' ')}")
+
+    def vector_order(self, name: str, vector: Node, direction: Node) -> Node:
+        """VECTOR SORT ORDER (0-based argsort on the last dim, flipped if direction <= 0)
+        and VECTOR RANK (1-based rank) of ``vector``; ``direction`` must be a constant."""
+        if not vector.dims or not direction.is_literal:
+            raise self.unsupported(f"{name.upper()} of a scalar or with a variable direction")
+        flip = direction.value <= 0
+        rank = name == "vector_rank"
+        inner = vector.fn
+
+        def order(env):
+            positions = np.argsort(inner(env), axis=-1)
+            if flip:
+                positions = np.flip(positions, axis=-1)
+            if rank:
+                positions = np.argsort(positions, axis=-1) + 1
+            return positions.astype(float)
+
+        return Node(order, vector.dims, None, **deps_of(vector))
 
     def reduction(self, func, node: Node) -> Node:
         axes = tuple(1 + i for i, d in enumerate(node.dims) if d.endswith("!"))
@@ -304,3 +331,10 @@ def _is_product(ast) -> bool:
         and len(ast.arguments) > 1
         and all(op == "*" for op in ast.operators)
     )
+
+
+def _reorder(vector, order):
+    """VECTOR REORDER: ``vector`` taken at positions ``order`` along the last dim."""
+    shape = np.broadcast_shapes(np.shape(vector), np.shape(order))
+    index = np.broadcast_to(np.asarray(order).astype(int), shape)
+    return np.take_along_axis(np.broadcast_to(vector, shape), index, axis=-1)
