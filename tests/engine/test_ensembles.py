@@ -20,8 +20,8 @@ from renaissance.engine import load_model
 HERE = Path(__file__).resolve().parent
 HORIZON = 2001
 
-settings.register_profile("engine", max_examples=15, deadline=None)
-settings.load_profile("engine")
+# a local setting, not a profile: loading a profile would change other folders' tests
+ENSEMBLE_SETTINGS = settings(max_examples=15, deadline=None)
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +49,7 @@ def test_ensemble_of_one_equals_single_run(features):
 hiring_times = st.lists(st.floats(0.5, 8.0), min_size=2, max_size=6)
 
 
+@ENSEMBLE_SETTINGS
 @given(values=hiring_times, seed=st.integers(0, 2**32 - 1))
 def test_permuting_members_permutes_outputs(features, values, seed):
     order = np.random.default_rng(seed).permutation(len(values))
@@ -58,6 +59,7 @@ def test_permuting_members_permutes_outputs(features, values, seed):
     xr.testing.assert_allclose(permuted, expected, rtol=0, atol=0)
 
 
+@ENSEMBLE_SETTINGS
 @given(values=hiring_times, changed=st.floats(0.5, 8.0))
 def test_members_are_independent(features, values, changed):
     """Changing member 0's parameter leaves every other member exactly as it was."""
