@@ -1,8 +1,10 @@
 """The compiled plan: evaluation orders plus the run-time state of one integration.
 
-The right-hand side is :meth:`Plan.rhs`: a pure function of ``(t, y, params)`` — here
-``params`` are the constant values in the environment fixed at initialisation — that
-returns the derivative of every continuous state.
+The right-hand side is :meth:`Plan.rhs`: the derivatives are a function of ``(t, y)``
+and of the run's parameters (the constants fixed in the environment at initialisation)
+only. The environment doubles as scratch space for the auxiliaries of the current
+evaluation, which the recorder reads; nothing evaluated at one time leaks into another,
+since every auxiliary that depends on time or state is recomputed in order each call.
 """
 
 from __future__ import annotations
@@ -194,7 +196,7 @@ class Plan:
         return new
 
     def rhs(self, state: RunState, t: float, y: list, disc: list, held_time: float) -> list:
-        """Pure right-hand side: derivatives at time ``t`` of states ``y``.
+        """Right-hand side: derivatives at time ``t`` of states ``y`` (see module doc).
 
         ``held_time`` is the time seen by STEP, PULSE, RAMP and PULSE TRAIN (the start of
         the step inside RK stages).
