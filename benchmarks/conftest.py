@@ -8,8 +8,6 @@ the machine bound of ``bound.py``.
 
 from __future__ import annotations
 
-import os
-import shutil
 import warnings
 from pathlib import Path
 
@@ -24,16 +22,13 @@ BOUNDS: dict[tuple[str, int], dict] = {}
 
 
 def roster_folder(tmp_root: Path, roster: str) -> Path:
-    """A copy of ``models/`` whose ``districts.csv`` is the requested roster."""
-    target = tmp_root / roster
-    shutil.copytree(MODELS, target, ignore=shutil.ignore_patterns("*.py"))
-    if roster == "national":
-        source = Path(os.environ.get("RENAISSANCE_NATIONAL_ROSTER",
-                                     MODELS / "national_districts.csv"))
-        if not source.is_file():
-            pytest.skip(f"national roster {source} not available yet")
-        shutil.copy(source, target / "districts.csv")
-    return target / "renaissance.mdl"
+    """A copy of the model beside the requested roster's CSV files (``renaissance.roster``)."""
+    from renaissance.roster import model_for_roster
+
+    try:
+        return model_for_roster(roster, tmp_root / roster)
+    except (FileNotFoundError, KeyError, ValueError) as err:
+        pytest.skip(f"roster {roster!r} not available: {err}")
 
 
 @pytest.fixture(scope="session", params=["showcase", "national"])

@@ -35,8 +35,16 @@ def _pysd_table(model_file: Path, final_time: float | None, params: dict | None 
         return model.run(final_time=final_time, params=params or {})
 
 
-def _assert_agree(model_file: Path, final_time: float | None, params: dict | None = None):
-    reference = _pysd_table(model_file, final_time, params)
+def _assert_agree(model_file: Path, final_time: float | None, params: dict | None = None,
+                  skip_if_pysd_fails: bool = False):
+    try:
+        reference = _pysd_table(model_file, final_time, params)
+    except Exception as err:
+        if not skip_if_pysd_fails:
+            raise
+        # models/renaissance.mdl is written in parallel: a file PySD cannot run is not
+        # a verdict on the fast engine
+        pytest.skip(f"PySD cannot run {model_file.name}: {type(err).__name__}: {err}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         ours = to_table(load_model(model_file).run(params=params, final_time=final_time))
@@ -77,30 +85,25 @@ def test_features_model_full_horizon(features_model):
 
 
 def _renaissance_copy(tmp_path, roster: str = "showcase") -> Path:
-    source = REPO_ROOT / "models"
-    if not (source / "renaissance.mdl").is_file():
+    if not (REPO_ROOT / "models" / "renaissance.mdl").is_file():
         pytest.skip("models/renaissance.mdl does not exist yet")
-    target = tmp_path / "models"
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.py"))
-    if roster == "national":
-        national = source / "national_districts.csv"
-        if not national.is_file():
-            pytest.skip("models/national_districts.csv does not exist yet")
-        shutil.copy(national, target / "districts.csv")
-    model_file = target / "renaissance.mdl"
+    from renaissance.roster import model_for_roster
+
     try:
-        _pysd_table(model_file, final_time=1991)
-    except Exception as err:  # the model is being written in parallel
-        pytest.skip(f"PySD cannot run models/renaissance.mdl yet: {type(err).__name__}: {err}")
+        model_file = model_for_roster(roster, tmp_path / roster)
+    except (FileNotFoundError, KeyError, ValueError) as err:
+        pytest.skip(f"roster {roster!r} not available: {err}")
     return model_file
 
 
 @pytest.mark.parametrize("roster", ["showcase", "national"])
 def test_renaissance_model_agrees_with_pysd(tmp_path, roster):
-    _assert_agree(_renaissance_copy(tmp_path, roster), final_time=2001)
+    # PySD needs about a minute per decade on the 141-district national roster
+    _assert_agree(_renaissance_copy(tmp_path, roster),
+                  final_time=2001 if roster == "showcase" else 1995, skip_if_pysd_fails=True)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("roster", ["showcase", "national"])
 def test_renaissance_model_full_horizon(tmp_path, roster):
-    _assert_agree(_renaissance_copy(tmp_path, roster), final_time=None)
+    _assert_agree(_renaissance_copy(tmp_path, roster), final_time=None, skip_if_pysd_fails=True)
