@@ -48,7 +48,7 @@ def test_ensemble(benchmark, fast_model, members):
     BOUNDS[(roster, members)] = bound
     benchmark.extra_info.update(roster=roster, members=members, parameters=len(params),
                                 bound_s=bound["total_s"])
-    rounds = 3 if members <= 1_000 else 1
+    rounds = 3 if members < 1_000 else 1
 
     def run():
         return model.run_ensemble(params, dt=YEARS_DT, return_columns=keep)
