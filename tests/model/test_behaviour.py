@@ -212,8 +212,8 @@ def test_small_firms_exit_more_than_medium_ones_under_cost_pressure(model, basel
     medium_rise = exit_rate(shocked, "Medium Large Firm Exits", "Medium Large Firms") - exit_rate(
         baseline, "Medium Large Firm Exits", "Medium Large Firms"
     )
-    assert bool((medium_rise >= 0).all())
-    assert bool((small_rise >= medium_rise).all())
+    assert bool((medium_rise >= -1e-12).all())  # districts without pressure: rounding only
+    assert bool((small_rise >= medium_rise - 1e-12).all())
     pressed = medium_rise > 1e-6
     assert int(pressed.sum()) >= 10
     assert bool((small_rise > medium_rise).where(pressed, True).all())
