@@ -238,32 +238,16 @@ def _draw_sizes(rng, districts, showcase):
     )
     employment *= NATIONAL_DISTRICT_EMPLOYMENT_1991 / employment.sum()
     districts["employment_1991"] = np.round(employment, 0)
-    per_firm = {
-        archetype: float(
-            (
-                group["employment_1991"]
-                / (group["small_firms_1991"] + group["medium_large_firms_1991"])
-            ).median()
-        )
-        for archetype, group in showcase.groupby("archetype")
-    }
-    medium_share = {
-        archetype: float(
-            (
-                group["medium_large_firms_1991"]
-                / (group["small_firms_1991"] + group["medium_large_firms_1991"])
-            ).median()
-        )
-        for archetype, group in showcase.groupby("archetype")
-    }
+    showcase = showcase.assign(
+        firms_1991=showcase["small_firms_1991"] + showcase["medium_large_firms_1991"]
+    )
+    per_firm = _median_ratio_by_archetype(showcase, "employment_1991", "firms_1991")
+    medium_share = _median_ratio_by_archetype(showcase, "medium_large_firms_1991", "firms_1991")
     firms = districts["employment_1991"] / districts["archetype"].map(per_firm)
     medium = np.maximum(1, np.round(firms * districts["archetype"].map(medium_share)))
     districts["small_firms_1991"] = np.maximum(1, np.round(firms - medium))
     districts["medium_large_firms_1991"] = medium
-    exports_per_worker = {
-        archetype: float((group["exports_1991"] / group["employment_1991"]).median())
-        for archetype, group in showcase.groupby("archetype")
-    }
+    exports_per_worker = _median_ratio_by_archetype(showcase, "exports_1991", "employment_1991")
     exports = districts["employment_1991"] * districts["archetype"].map(exports_per_worker)
     districts["exports_1991"] = np.round(
         exports * NATIONAL_DISTRICT_EXPORT_SHARE * NATIONAL_EXPORTS_1991 / exports.sum(), 1
@@ -278,6 +262,15 @@ def _draw_sizes(rng, districts, showcase):
         1,
     )
     return districts
+
+
+def _median_ratio_by_archetype(showcase, numerator, denominator):
+    """Median over the showcase districts of each GVC model of ``numerator / denominator``."""
+    ratio = showcase[numerator] / showcase[denominator]
+    return {
+        archetype: float(values.median())
+        for archetype, values in ratio.groupby(showcase["archetype"])
+    }
 
 
 def _draw_like(rng, showcase, archetype, column):
