@@ -33,13 +33,7 @@ def read_constant(ast, coords: dict, root: Path, name: str) -> np.ndarray:
 def read_lookup(ast, coords: dict, root: Path, name: str) -> tuple[np.ndarray, np.ndarray]:
     """``(x, y)`` of a ``GET … LOOKUPS`` component: x of shape (n,), y of (*sizes, n)."""
     reader = ExtLookup(ast.file, ast.tab, ast.x_row_or_col, ast.cell, coords, root, coords, name)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        reader.initialize()
-    data = reader.data
-    x = np.asarray(data.coords["lookup_dim"].values, dtype=float)
-    y = np.asarray(data.transpose(*coords, "lookup_dim").values, dtype=float)
-    return x, y
+    return _series(reader, coords, "lookup_dim")
 
 
 def read_data(ast, keyword, coords: dict, root: Path, name: str):
@@ -53,13 +47,19 @@ def read_data(ast, keyword, coords: dict, root: Path, name: str):
     method = (keyword or "interpolate").replace(" ", "_")
     reader = ExtData(ast.file, ast.tab, ast.time_row_or_col, ast.cell, method, coords, root,
                      coords, name)
+    times, values = _series(reader, coords, "time")
+    return times, values, method
+
+
+def _series(reader, coords: dict, axis: str) -> tuple[np.ndarray, np.ndarray]:
+    """Load a PySD external reader quietly; return its ``axis`` and values ``(*sizes, n)``."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         reader.initialize()
     data = reader.data
-    times = np.asarray(data.coords["time"].values, dtype=float)
-    values = np.asarray(data.transpose(*coords, "time").values, dtype=float)
-    return times, values, method
+    points = np.asarray(data.coords[axis].values, dtype=float)
+    values = np.asarray(data.transpose(*coords, axis).values, dtype=float)
+    return points, values
 
 
 def data_at(t: float, times: np.ndarray, values: np.ndarray, method: str) -> np.ndarray:
