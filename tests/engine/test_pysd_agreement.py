@@ -3,8 +3,8 @@
 Two models: ``tests/engine/models/features.mdl`` (every construct the renaissance model
 uses: GET DIRECT SUBSCRIPT/CONSTANTS, a range used as a value, SUM over membership
 matrices, array literals, subscripted lookups, SMOOTH/SMOOTHI/SMOOTH3, DELAY1/DELAY3I,
-INITIAL, STEP/RAMP/PULSE, VMIN/VMAX, ZIDZ/XIDZ, WITH LOOKUP) and, once it exists and
-PySD loads it, ``models/renaissance.mdl`` itself. PySD is slow, so the horizon is cut
+INITIAL, STEP/RAMP/PULSE, VMIN/VMAX, ZIDZ/XIDZ, WITH LOOKUP) and ``models/renaissance.mdl``
+itself, on both rosters and with every lever active. PySD is slow, so the horizon is cut
 with ``final_time`` (the full horizon runs under the ``slow`` marker).
 """
 
@@ -35,16 +35,8 @@ def _pysd_table(model_file: Path, final_time: float | None, params: dict | None 
         return model.run(final_time=final_time, params=params or {})
 
 
-def _assert_agree(model_file: Path, final_time: float | None, params: dict | None = None,
-                  skip_if_pysd_fails: bool = False):
-    try:
-        reference = _pysd_table(model_file, final_time, params)
-    except Exception as err:
-        if not skip_if_pysd_fails:
-            raise
-        # models/renaissance.mdl is written in parallel: a file PySD cannot run is not
-        # a verdict on the fast engine
-        pytest.skip(f"PySD cannot run {model_file.name}: {type(err).__name__}: {err}")
+def _assert_agree(model_file: Path, final_time: float | None, params: dict | None = None):
+    reference = _pysd_table(model_file, final_time, params)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         ours = to_table(load_model(model_file).run(params=params, final_time=final_time))
@@ -85,25 +77,43 @@ def test_features_model_full_horizon(features_model):
 
 
 def _renaissance_copy(tmp_path, roster: str = "showcase") -> Path:
-    if not (REPO_ROOT / "models" / "renaissance.mdl").is_file():
-        pytest.skip("models/renaissance.mdl does not exist yet")
     from renaissance.roster import model_for_roster
 
-    try:
-        model_file = model_for_roster(roster, tmp_path / roster)
-    except (FileNotFoundError, KeyError, ValueError) as err:
-        pytest.skip(f"roster {roster!r} not available: {err}")
-    return model_file
+    return model_for_roster(roster, tmp_path / roster)
 
 
 @pytest.mark.parametrize("roster", ["showcase", "national"])
 def test_renaissance_model_agrees_with_pysd(tmp_path, roster):
     # PySD needs about a minute per decade on the 141-district national roster
     _assert_agree(_renaissance_copy(tmp_path, roster),
-                  final_time=2001 if roster == "showcase" else 1995, skip_if_pysd_fails=True)
+                  final_time=2001 if roster == "showcase" else 1995)
+
+
+def test_renaissance_model_agrees_with_pysd_with_policies_and_shocks(tmp_path):
+    """Every lever and shock hook active early, so the 1991-2001 window exercises them."""
+    import xarray as xr
+
+    instruments = ["Vocational Training", "University Transfer", "Network Contracts",
+                   "Innovation Funds", "Internationalisation", "Startups and Spinoffs",
+                   "Identity and Heritage", "Reshoring Incentives", "MNE Anchoring",
+                   "Individual Firm Subsidies", "City High Tech Support"]
+    rules = xr.DataArray(np.tile([1.0, 2.0, 3.0], (len(instruments), 1)),
+                         coords={"Instrument": instruments,
+                                 "Scale": ["Local", "Regional", "National"]},
+                         dims=["Instrument", "Scale"])
+    params = {
+        "Policy Budget": 20, "Policy Start Year": 1993, "Policy Ramp Years": 1,
+        "Policy Stop Go Cycle Years": 4, "Policy Capture Share": 0.2,
+        "Policy Allocation Rule": rules, "MNE Collaboration Share": 0.3,
+        "District Demand Shock Size": -0.2, "District Demand Shock Start": 1995,
+        "Low Cost Shock Size": 0.5, "Low Cost Shock Start": 1996,
+        "Confidence Shock Size": -0.5, "Confidence Shock Start": 1997,
+        "World Demand Shock Size": -0.1, "World Demand Shock Start": 1998,
+    }
+    _assert_agree(_renaissance_copy(tmp_path), final_time=2001, params=params)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("roster", ["showcase", "national"])
 def test_renaissance_model_full_horizon(tmp_path, roster):
-    _assert_agree(_renaissance_copy(tmp_path, roster), final_time=None, skip_if_pysd_fails=True)
+    _assert_agree(_renaissance_copy(tmp_path, roster), final_time=None)
