@@ -1,33 +1,26 @@
-"""Read the Vensim model file into PySD's abstract model, once per path.
+"""The main section of a Vensim model as PySD's translator parses it.
 
-Used by the parameter table and the units checker; the fast engine has its own loader.
+Used by the parameter table, the units checker and the tests. Parsing goes through the
+engine's :func:`~renaissance.engine.model.read_abstract_model`, cached by file content,
+so every reader of the model sees one parse of its current text.
 """
 
-from functools import lru_cache
 from pathlib import Path
 
-from pysd.translators.vensim.vensim_file import VensimFile
+from renaissance.engine.model import read_abstract_model
 
 
-@lru_cache(maxsize=8)
-def abstract_elements(model_file: Path) -> tuple:
-    """Return the elements of the main section of a Vensim model.
+def main_section(model_file: Path):
+    """Return the main section (``AbstractSection``) of a Vensim model.
 
     Parameters
     ----------
     model_file : pathlib.Path
         Path to a ``.mdl`` file. Nothing is written beside it.
-
-    Returns
-    -------
-    tuple of pysd AbstractElement
-        The parsed elements in file order.
     """
-    parsed = VensimFile(Path(model_file).resolve())
-    parsed.parse()
-    return tuple(parsed.get_abstract_model().sections[0].elements)
+    return read_abstract_model(Path(model_file)).sections[0]
 
 
-def normalised_name(name: str) -> str:
-    """Return PySD's reference form of a variable name (lower case, spaces as ``_``)."""
-    return " ".join(name.split()).lower().replace(" ", "_")
+def abstract_elements(model_file: Path) -> tuple:
+    """Return the elements (``AbstractElement``) of a Vensim model in file order."""
+    return tuple(main_section(model_file).elements)

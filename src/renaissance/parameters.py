@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from renaissance.model_file import abstract_elements
+from renaissance.model_file import main_section
 
 COLUMNS = ["name", "units", "default", "low", "high", "source"]
 
@@ -41,13 +41,9 @@ def _elements_of(element, component, subscript_elements):
     cells = [[]]
     for options in ranges:
         cells = [[*cell, option] for cell in cells for option in options]
-    values = (
-        np.broadcast_to(np.asarray(value, dtype=float).reshape(-1), (len(cells),))
-        if np.size(value) in (1, len(cells))
-        else None
-    )
-    if values is None:
+    if np.size(value) not in (1, len(cells)):
         raise ValueError(f"{element.name}: {np.size(value)} values for {len(cells)} cells")
+    values = np.broadcast_to(np.asarray(value, dtype=float).reshape(-1), (len(cells),))
     uniform = np.all(values == values[0])
     if uniform:
         yield f"{element.name}[{','.join(dims)}]", float(values[0])
@@ -72,16 +68,18 @@ def parameter_table(model_file: Path) -> pd.DataFrame:
         (``Name[element]``); columns ``name, units, default, low, high, source``.
         ``low``/``high`` are NaN where the model gives no plausible range.
     """
-    elements = abstract_elements(Path(model_file))
-    subscript_elements = _literal_ranges(model_file)
+    section = main_section(Path(model_file))
+    subscript_elements = {
+        rng.name: list(rng.subscripts)
+        for rng in section.subscripts
+        if isinstance(rng.subscripts, list)  # ranges written out in the file
+    }
     rows = []
-    for element in elements:
+    for element in section.elements:
         if (
             element.name in _STRUCTURAL_UNITS_FREE
-            or type(element).__name__ == "AbstractControlElement"
+            or type(element).__name__ == "AbstractControlElement"  # INITIAL TIME, SAVEPER …
         ):
-            continue
-        if element.name.upper() in ("INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER"):
             continue
         limits = (*tuple(element.limits), None, None)
         for component in element.components:
@@ -99,17 +97,3 @@ def parameter_table(model_file: Path) -> pd.DataFrame:
                     }
                 )
     return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def _literal_ranges(model_file: Path) -> dict[str, list[str]]:
-    """Element names of the subscript ranges written out in the model file."""
-    from pysd.translators.vensim.vensim_file import VensimFile
-
-    parsed = VensimFile(Path(model_file).resolve())
-    parsed.parse()
-    section = parsed.get_abstract_model().sections[0]
-    return {
-        rng.name: list(rng.subscripts)
-        for rng in section.subscripts
-        if isinstance(rng.subscripts, list)
-    }

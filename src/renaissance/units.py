@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 from pysd.translators.structures import abstract_expressions as ast
 
-from renaissance.model_file import abstract_elements, normalised_name
+from renaissance.engine.names import normalize
+from renaissance.model_file import abstract_elements
 
 DIMENSIONLESS = ("dmnl", "dimensionless", "1", "")
 _TOKEN = re.compile(r"\s*([A-Za-z_€$%][\w€$%]*|\d+(?:\.\d+)?|[*/^()])")
@@ -201,11 +202,11 @@ def check_units(model_file: Path) -> list[UnitsIssue]:
     flow must have the stock's units per ``year``.
     """
     elements = abstract_elements(Path(model_file))
-    declared = {normalised_name(element.name): parse_units(element.units) for element in elements}
+    declared = {normalize(element.name): parse_units(element.units) for element in elements}
     issues = []
     per_year = Units({"year": -1})
     for element in elements:
-        name = normalised_name(element.name)
+        name = normalize(element.name)
         for component in element.components:
             tree = component.ast
             checks = [(tree, declared[name], "equation")]
