@@ -36,6 +36,7 @@ NATIONAL_EXPORTS_1991 = 130000.0
 """Initial National Manufacturing Exports of the model, M€/year."""
 
 SEGMENTS = ["Person Goods", "Home Goods", "Mechanics", "Food"]
+"""The Segment range of the model, in its order (segment_number is the 1-based position)."""
 SEGMENT_COUNTS = {"Person Goods": 55, "Home Goods": 27, "Mechanics": 42, "Food": 17}
 """Assumption: districts by segment, grouping the ISTAT 2011 specialisations as recalled
 (textiles-clothing, leather-footwear and jewellery as person goods; furniture and house

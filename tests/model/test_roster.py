@@ -10,12 +10,12 @@ import pysd
 import pytest
 
 from renaissance.engine import load_model
+from renaissance.model_file import main_section
 from renaissance.paths import MODEL_FILE
-from renaissance.roster import ROSTERS, model_for_roster, national_roster, read_roster
+from renaissance.roster import ROSTERS, SEGMENTS, model_for_roster, national_roster, read_roster
 
 ARCHETYPES = {"low-road", "locally rooted GVC-led", "outward-oriented GVC-led"}
 TRAJECTORIES = {"consolidation of medium firms", "classic", "general development", "restructuring"}
-SEGMENTS = ["Person Goods", "Home Goods", "Mechanics", "Food"]
 
 
 def column_letter(index: int) -> str:
@@ -88,6 +88,11 @@ def test_roster_covers_the_seeds_typologies_with_sources(roster):
     assert (
         (districts["export_market_share_1991"] > 0) & (districts["export_market_share_1991"] < 1)
     ).all()
+
+
+def test_roster_segments_are_the_models_segment_range():
+    ranges = {rng.name: rng.subscripts for rng in main_section(MODEL_FILE).subscripts}
+    assert ranges["Segment"] == SEGMENTS
 
 
 @pytest.mark.parametrize("roster", sorted(ROSTERS))
