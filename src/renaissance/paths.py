@@ -18,3 +18,8 @@ MODEL_DIRECTORY = Path(
 
 MODEL_FILE = MODEL_DIRECTORY / "renaissance.mdl"
 """The Vensim model file."""
+
+SCENARIO_DIRECTORY = Path(
+    os.environ.get("RENAISSANCE_SCENARIO_DIRECTORY", _SOURCE_ROOT / "scenarios")
+)
+"""Directory of the scenario library (``*.yaml``)."""

@@ -1,0 +1,32 @@
+"""The one error a scenario file can raise: it names the file, the key path and the line."""
+
+from __future__ import annotations
+
+
+class ScenarioError(ValueError):
+    """A scenario file is missing, malformed or asks for something the model cannot do.
+
+    Parameters
+    ----------
+    file : str or pathlib.Path
+        The scenario file (or the folder/roster) the problem is in.
+    key : str
+        Key path inside the file, e.g. ``policies[2].budget``; empty for the whole file.
+    message : str
+        What is wrong and what is allowed.
+    line, column : int, optional
+        1-based position of the key in the file, when known.
+    """
+
+    def __init__(
+        self, file, key: str, message: str, line: int | None = None, column: int | None = None
+    ):
+        self.file = str(file)
+        self.key = key
+        self.message = message
+        self.line = line
+        self.column = column
+        where = self.file
+        if line is not None:
+            where += f":{line}" + (f":{column}" if column is not None else "")
+        super().__init__(f"{where}: {key + ': ' if key else ''}{message}")
