@@ -72,13 +72,21 @@ class Orders:
                 self.step_deps[var.key] = var.node.step_deps
         for slot, node in (slots or {}).items():
             self.init_deps[slot] = node.init_deps
+            self.step_deps[slot] = node.step_deps
         self.init_order = toposort(self.init_deps, "circular initialisation")
         self.step_order = toposort(self.step_deps, "algebraic loop")
 
-    def dynamic(self, constant: set[str]) -> set[str]:
-        """Keys whose value changes during a run, given keys forced ``constant``."""
+    def dynamic(self, constant: set[str], varying: set[str] = frozenset()) -> set[str]:
+        """Keys whose value changes during a run.
+
+        ``constant`` keys are forced constant (overridden by a value), ``varying`` keys
+        forced to change (overridden by a time series).
+        """
         dynamic: set[str] = set()
         for key in self.step_order:
+            if key in varying:
+                dynamic.add(key)
+                continue
             if key in constant:
                 continue
             if key in self.stateful_keys and key not in self.static_statefuls:

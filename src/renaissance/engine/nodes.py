@@ -57,8 +57,11 @@ class Hoister:
     A node is static when everything it reads is static (constants, INITIAL values,
     expressions of them; never ``time`` or a dynamic stock). Where a static operand
     meets a dynamic one, the static operand is computed once at initialisation into an
-    environment slot ``#n`` and read from there on every step. Overrides only ever make
-    more keys static, so what is hoisted at compile time stays valid for every run.
+    environment slot ``#n`` and read from there on every step. The reader lists the slot
+    among its step dependencies, and the slot sits in the step graph with the
+    dependencies of the hoisted expression: a constant overridden by a time series
+    (:mod:`renaissance.engine.series`) makes its slots dynamic, and the plan then
+    recomputes them every step, before their readers.
 
     Parameters
     ----------
@@ -76,9 +79,13 @@ class Hoister:
     def hoist(self, node: Node) -> Node:
         if node.is_literal or node.cost == 0 or not self.is_static(node):
             return node
-        slot = f"#{len(self.slots)}:{min(node.step_deps, default='')}"
+        named = [d for d in node.step_deps if not d.startswith("#")]
+        slot = f"#{len(self.slots)}:{min(named, default='')}"
         self.slots[slot] = node
-        return Node(lambda env: env[slot], node.dims, None, node.step_deps, frozenset({slot}), 0)
+        self.static.add(slot)
+        return Node(
+            lambda env: env[slot], node.dims, None, node.step_deps | {slot}, frozenset({slot}), 0
+        )
 
 
 HOISTER: Hoister | None = None

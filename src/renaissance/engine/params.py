@@ -12,6 +12,23 @@ takes a leading member axis of length E on every value that varies between membe
 
 A ``pandas.DataFrame`` with E rows is accepted by ``run_ensemble``: one column per scalar
 variable, or ``Name[a,b]`` for one cell of a subscripted one.
+
+Time series (exogenous series replacing a constant or an auxiliary; semantics of PySD's
+``params={name: pandas.Series}``: linear interpolation in time, end values held outside
+the series' range; see :mod:`renaissance.engine.series`):
+
+- a ``pandas.Series`` indexed by time (numbers in the model's time unit) with number
+  values: the variable's value, in every cell if it is subscripted;
+- a ``pandas.Series`` indexed by time whose values are arrays over the variable's dims
+  (or ``xarray.DataArray`` objects with those dims);
+- a ``pandas.DataFrame`` indexed by time with one column per element of a variable with
+  one dim (every element exactly once);
+- an ``xarray.DataArray`` with a ``time`` dim (coordinates = times), some or all of the
+  variable's dims (missing ones are broadcast; coordinates, if any, must name every
+  element) and, in ``run_ensemble``, optionally a ``member`` dim (length E: each member
+  its own series). Without ``member`` every member gets the same series.
+
+Times must be strictly increasing and values free of NaN; errors name the variable.
 """
 
 from __future__ import annotations
@@ -22,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from renaissance.engine.names import normalize
+from renaissance.engine.series import TimeSeries, is_series, to_series
 
 
 @dataclass(frozen=True)
@@ -82,7 +100,9 @@ def _member_values(value, ensemble: bool, name: str) -> np.ndarray:
 
 
 def to_override(plan, var, value, ensemble: bool):
-    """Array ``(E or 1, *sizes)`` or :class:`Patch` for one variable's user value."""
+    """Array ``(E or 1, *sizes)``, :class:`Patch` or :class:`TimeSeries` for one value."""
+    if is_series(value):
+        return to_series(plan, var, value, ensemble)
     sizes = plan.sizes(var.key)
     if isinstance(value, dict):
         cells = tuple(
@@ -139,6 +159,8 @@ def members_of(overrides: dict) -> int:
     for value in overrides.values():
         if isinstance(value, Patch):
             sizes.update(len(v) for _, v in value.cells)
+        elif isinstance(value, TimeSeries):
+            sizes.add(value.members)
         else:
             sizes.add(value.shape[0])
     sizes.discard(1)
@@ -159,6 +181,8 @@ def slice_members(overrides: dict, start: int, stop: int, members: int) -> dict:
     for key, value in overrides.items():
         if isinstance(value, Patch):
             out[key] = Patch(tuple((index, cut(cell)) for index, cell in value.cells))
+        elif isinstance(value, TimeSeries):
+            out[key] = value.cut(start, stop, members)
         else:
             out[key] = cut(value)
     return out

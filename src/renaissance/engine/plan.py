@@ -16,6 +16,8 @@ import numpy as np
 from renaissance.engine.errors import ModelStructureError, UnsupportedFeatureError
 from renaissance.engine.nodes import evaluator
 from renaissance.engine.params import Patch
+from renaissance.engine.series import TimeSeries
+from renaissance.engine.series import evaluator as series_evaluator
 
 CONTROL = ("initial_time", "final_time", "time_step", "saveper")
 
@@ -100,7 +102,9 @@ class Plan:
         members : int
             Ensemble size E.
         overrides : dict
-            Variable key -> array of shape ``(E or 1, *sizes)`` replacing its equation.
+            Variable key -> array of shape ``(E or 1, *sizes)`` replacing its equation,
+            :class:`~renaissance.engine.params.Patch` changing some cells, or
+            :class:`~renaissance.engine.series.TimeSeries` making it a function of time.
         required : set of str
             Keys that must be evaluated every step (the returned variables).
         initial : dict, optional
@@ -112,13 +116,26 @@ class Plan:
         disc = [None] * len(self.statefuls)
         done: set[str] = set()
         deps = self.orders.init_deps
+        series_functions = {
+            key: series_evaluator(key)
+            for key, value in overrides.items()
+            if isinstance(value, TimeSeries)
+        }
 
         def run(keys):
             for key in self.orders.init_order:
                 if key in keys and key not in done:
                     done.add(key)
                     override = overrides.get(key)
-                    if override is not None and not isinstance(override, Patch):
+                    if isinstance(override, TimeSeries):
+                        if "time" not in env:
+                            raise UnsupportedFeatureError(
+                                f"a time series for {override.name!r}, which INITIAL TIME "
+                                "depends on"
+                            )
+                        env.update(override.environment(key))
+                        env[key] = series_functions[key](env)
+                    elif override is not None and not isinstance(override, Patch):
                         env[key] = override
                     elif key in self.index:
                         i = self.index[key]
@@ -151,7 +168,8 @@ class Plan:
         run(set(self.orders.init_order))
         env["$initialising"] = False
 
-        dynamic = self.orders.dynamic(set(overrides))
+        dynamic = self.orders.dynamic(set(overrides) - set(series_functions),
+                                      set(series_functions))
         if "initial_time" in dynamic:
             raise UnsupportedFeatureError("time-dependent INITIAL TIME")
         if dt <= 0 or saveper <= 0:
@@ -166,7 +184,8 @@ class Plan:
         step_order = []
         for key in self.orders.step_order:
             if key in needed:
-                step_order.append((key, self.index.get(key), self.fns.get(key)))
+                fn = series_functions.get(key) or self.fns.get(key)
+                step_order.append((key, self.index.get(key), fn))
         return RunState(env, y, disc, members, t0, dt, final, saveper, step_order, controls)
 
     # -- one evaluation ----------------------------------------------------------------
