@@ -103,18 +103,33 @@ def add_simulate(subparsers) -> None:
         ),
     )
     parser.add_argument("model", type=Path, metavar="MODEL.mdl")
-    parser.add_argument("-o", "--output", type=Path, metavar="OUT.csv|OUT.nc",
-                        help="output file (.csv table or .nc dataset); CSV on stdout if absent")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="OUT.csv|OUT.nc",
+        help="output file (.csv table or .nc dataset); CSV on stdout if absent",
+    )
     parser.add_argument("--integrator", default="euler", choices=FIXED_STEP + ADAPTIVE)
-    parser.add_argument("--engine", default="fast", choices=("fast", "pysd", "auto"),
-                        help="fast (default), pysd, or auto (fast, PySD if unsupported)")
+    parser.add_argument(
+        "--engine",
+        default="fast",
+        choices=("fast", "pysd", "auto"),
+        help="fast (default), pysd, or auto (fast, PySD if unsupported)",
+    )
     parser.add_argument("--dt", type=float, help="TIME STEP override")
     parser.add_argument("--saveper", type=float, help="SAVEPER override")
     parser.add_argument("--final-time", type=float, help="FINAL TIME override")
-    parser.add_argument("--params", nargs="+", type=_parse_param, metavar="NAME=VALUE",
-                        help="parameter overrides, e.g. 'Hiring Time=3' 'Growth[home]=0.02'")
-    parser.add_argument("--return-columns", nargs="+", metavar="NAME",
-                        help="variables to write (all by default)")
+    parser.add_argument(
+        "--params",
+        nargs="+",
+        type=_parse_param,
+        metavar="NAME=VALUE",
+        help="parameter overrides, e.g. 'Hiring Time=3' 'Growth[home]=0.02'",
+    )
+    parser.add_argument(
+        "--return-columns", nargs="+", metavar="NAME", help="variables to write (all by default)"
+    )
     parser.set_defaults(handler=_simulate)
 
 
@@ -125,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
+    from renaissance.scenario_commands import add_scenario_commands
+
+    add_scenario_commands(subparsers)
     add_simulate(subparsers)
     return parser
 

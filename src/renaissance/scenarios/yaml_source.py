@@ -89,6 +89,15 @@ def read_yaml(path: Path) -> tuple[object, dict[str, int]]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = " ".join(str(p) for p in (error.context, error.problem) if p)
+        if (
+            error.context_mark is not None
+            and error.problem_mark is not None
+            and error.context_mark.line != error.problem_mark.line
+        ):
+            opened = error.context_mark
+            problem += (
+                f" (the construct opened at line {opened.line + 1}, column {opened.column + 1})"
+            )
         raise ScenarioError(
             path,
             "",

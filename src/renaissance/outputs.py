@@ -1,0 +1,76 @@
+"""Result folders written all at once: nothing half-written, nothing overwritten by surprise.
+
+:func:`output_directory` checks the target before any work starts (refuses an existing,
+non-empty folder unless ``overwrite``; refuses a parent that cannot be written), hands out
+a temporary sibling folder to write into, and renames it into place only when everything
+in it is complete. An interrupted or failed run leaves the old results (if any) as they
+were and no temporary folder behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+class OutputError(ValueError):
+    """The output folder cannot be used (exists, or its parent is not writable)."""
+
+
+def check_output_directory(directory: Path, overwrite: bool) -> Path:
+    """Refuse an output folder before any work is done; return its absolute path.
+
+    Raises
+    ------
+    OutputError
+        ``directory`` is a file, exists with content and ``overwrite`` is false, or its
+        parent folder cannot be created or written.
+    """
+    directory = Path(directory).absolute()
+    if directory.exists() and not directory.is_dir():
+        raise OutputError(f"output {directory} exists and is not a folder")
+    if directory.is_dir() and any(directory.iterdir()) and not overwrite:
+        raise OutputError(
+            f"output folder {directory} already exists and is not empty; pass --overwrite to "
+            "replace it, or choose another folder"
+        )
+    parent = directory.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"cannot create the parent folder {parent}: {error.strerror}") from None
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"output folder {directory}: its parent {parent} is not writable")
+    return directory
+
+
+@contextlib.contextmanager
+def output_directory(directory: Path, overwrite: bool = False):
+    """Context manager yielding a temporary folder that becomes ``directory`` on success.
+
+    Parameters
+    ----------
+    directory : pathlib.Path
+        Final location of the results.
+    overwrite : bool
+        Replace an existing non-empty ``directory`` (only once the new one is complete).
+    """
+    directory = check_output_directory(directory, overwrite)
+    scratch = Path(
+        tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".partial", dir=directory.parent)
+    )
+    try:
+        yield scratch
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    old = None
+    if directory.exists():
+        old = directory.with_name(f".{directory.name}.{os.getpid()}.old")
+        os.replace(directory, old)
+    os.replace(scratch, directory)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,222 @@
+"""``renaissance list | validate | run | compare``: the scenario commands of the CLI.
+
+Exit status: 0 success, 2 bad input (the message names the file, key and line), 1 a
+failure while running. Results are written into a temporary folder renamed into place
+when complete (:mod:`renaissance.outputs`).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from renaissance.outputs import OutputError, check_output_directory, output_directory
+from renaissance.scenarios import ScenarioError, library_names, load_scenario
+
+BAD_INPUT = 2
+FAILED = 1
+LISTS = ("scenarios", "instruments", "parameters", "districts", "regions")
+
+
+def _error(command: str, message) -> None:
+    print(f"renaissance {command}: error: {message}", file=sys.stderr)
+
+
+def _load_all(references) -> list:
+    return [load_scenario(reference) for reference in references]
+
+
+def _list(args) -> int:
+    from renaissance.parameters import parameter_table
+    from renaissance.paths import MODEL_FILE
+    from renaissance.scenarios.vocabulary import vocabulary
+
+    what = args.what or LISTS
+    words = vocabulary(args.roster)
+    for item in what:
+        print(f"# {item}")
+        if item == "scenarios":
+            for name in library_names():
+                scenario = load_scenario(name)
+                print(
+                    f"{name:22s} {scenario.total_budget:7.0f} M€/year  "
+                    f"{' '.join(scenario.description.split())[:80]}"
+                )
+        elif item == "instruments":
+            print("\n".join(words.instruments))
+        elif item == "parameters":
+            table = parameter_table(MODEL_FILE)
+            for row in table.itertuples():
+                interval = "" if row.low != row.low else f"[{row.low:g}, {row.high:g}]"
+                print(f"{row.name:60s} {row.default:>10g} {row.units:18s} {interval}")
+        elif item == "districts":
+            table = words.roster_table
+            for row in table.itertuples():
+                print(
+                    f"{row.district:24s} {row.region:22s} {row.segment:13s} "
+                    f"{row.archetype:26s} {row.trajectory}"
+                )
+        elif item == "regions":
+            print("\n".join(words.regions))
+        print()
+    return 0
+
+
+def _validate(args) -> int:
+    status = 0
+    for reference in args.files:
+        try:
+            scenario = load_scenario(reference)
+        except ScenarioError as error:
+            _error("validate", error)
+            status = BAD_INPUT
+            continue
+        print(
+            f"{reference}: ok ({scenario.name}: {len(scenario.policies)} policies, "
+            f"{scenario.total_budget:g} M€/year, {len(scenario.shocks)} shocks, "
+            f"{len(scenario.parameters)} parameters, roster {scenario.roster})"
+        )
+    return status
+
+
+def _run(args) -> int:
+    from renaissance.comparison import netcdf_ready, run_scenarios
+    from renaissance.engine.results import to_table
+
+    scenarios = _load_all(args.files)
+    check_output_directory(args.output, args.overwrite)
+    with output_directory(args.output, args.overwrite) as scratch:
+        for scenario in scenarios:
+            result = run_scenarios([scenario], quiet=args.quiet).isel(scenario=0, drop=False)
+            netcdf_ready(result).to_netcdf(scratch / f"{scenario.name}.nc", engine="netcdf4")
+            to_table(
+                result.drop_vars([c for c in result.coords if c not in result.dims and c != "time"])
+            ).to_csv(scratch / f"{scenario.name}.csv")
+    if not args.quiet:
+        print(f"wrote {len(scenarios)} scenario(s) to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _compare(args) -> int:
+    from renaissance.comparison import check_comparable, netcdf_ready, run_scenarios
+    from renaissance.metrics import format_table, headline_table
+    from renaissance.report import write_comparison_outputs
+
+    scenarios = _load_all(args.files)
+    if len(scenarios) < 2:
+        raise ScenarioError(args.files[0], "", "compare needs at least two scenarios")
+    check_comparable(scenarios)
+    check_output_directory(args.output, args.overwrite)
+    results = run_scenarios(scenarios, quiet=args.quiet)
+    meta = {
+        s.name: {
+            "description": " ".join(s.description.split()),
+            "file": s.path.name if s.path else "",
+            "sha256": s.sha256,
+            "policies": [
+                {
+                    "instrument": p.instrument,
+                    "scale": p.scale.lower(),
+                    "budget": p.budget,
+                    "start": p.start,
+                    "end": p.end,
+                    "allocation": p.allocation,
+                    "capture_share": p.capture_share,
+                    "stop_and_go": p.stop_and_go.cycle_years if p.stop_and_go else None,
+                }
+                for p in s.policies
+            ],
+        }
+        for s in scenarios
+    }
+    reference = args.reference or scenarios[0].name
+    if reference not in meta:
+        raise ScenarioError(
+            args.files[0],
+            "--reference",
+            f"{reference!r} is not one of the compared scenarios ({', '.join(meta)})",
+        )
+    with output_directory(args.output, args.overwrite) as scratch:
+        netcdf_ready(results).to_netcdf(scratch / "results.nc", engine="netcdf4")
+        write_comparison_outputs(results, meta, scratch, reference=reference)
+    table = headline_table(results, reference=reference)
+    print(format_table(table))
+    if not args.quiet:
+        print(
+            f"wrote results.nc, metrics.csv, figures and report.html to {args.output}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _guarded(command: str, handler):
+    """Map bad input to exit 2 and failures while running to exit 1, with the message."""
+
+    def run(args) -> int:
+        try:
+            return handler(args)
+        except (ScenarioError, OutputError) as error:
+            _error(command, error)
+            return BAD_INPUT
+        except (RuntimeError, FloatingPointError, MemoryError, OSError) as error:
+            _error(command, f"failed while running: {error}")
+            return FAILED
+
+    return run
+
+
+def add_scenario_commands(subparsers) -> None:
+    """Register ``list``, ``validate``, ``run`` and ``compare``."""
+    parser = subparsers.add_parser(
+        "list", help="list scenarios, instruments, parameters, districts or regions"
+    )
+    parser.add_argument(
+        "what",
+        nargs="*",
+        choices=LISTS,
+        metavar="WHAT",
+        help=f"any of {', '.join(LISTS)} (all if omitted)",
+    )
+    parser.add_argument(
+        "--roster",
+        default="showcase",
+        help="roster for districts and regions (showcase, national, a folder)",
+    )
+    parser.set_defaults(handler=_guarded("list", _list))
+
+    parser = subparsers.add_parser("validate", help="check scenario files without running them")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="scenario files or names")
+    parser.set_defaults(handler=_guarded("validate", _validate))
+
+    for name, handler, text in (
+        ("run", _run, "run scenarios; one NetCDF and one CSV per scenario"),
+        ("compare", _compare, "compare scenarios: results.nc, metrics, figures, report.html"),
+    ):
+        parser = subparsers.add_parser(name, help=text, description=text)
+        parser.add_argument(
+            "files",
+            nargs="+",
+            metavar="FILE",
+            help="scenario files or library names (see 'renaissance list')",
+        )
+        parser.add_argument(
+            "-o",
+            "--output",
+            type=Path,
+            required=True,
+            metavar="DIR",
+            help="output folder (created; must not exist unless --overwrite)",
+        )
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="replace an existing output folder once the new one is done",
+        )
+        parser.add_argument("--quiet", action="store_true", help="no progress messages")
+        if name == "compare":
+            parser.add_argument(
+                "--reference",
+                metavar="NAME",
+                help="scenario the others are measured against (default: the first)",
+            )
+        parser.set_defaults(handler=_guarded(name, handler))
