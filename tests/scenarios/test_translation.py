@@ -224,3 +224,64 @@ def test_horizon_start_cuts_the_reported_years(write):
     )
     run = prepare_scenario(scenario).run()
     assert run.time.values.tolist() == list(range(2000, 2011))
+
+
+def test_exogenous_series_at_the_model_values_change_nothing(write, baseline_run):
+    scenario = load_scenario(
+        write(
+            "flat.yaml",
+            """
+        name: flat
+        description: d
+        extends: baseline
+        exogenous:
+          World Demand Scale: {1991: 1, 2050: 1}
+          Segment Low Cost Exposure[Mechanics]: {2000: 0.05}
+    """,
+        )
+    )
+    run = prepare_scenario(scenario).run()
+    for name in ("National Manufacturing Employment", "District Exports"):
+        np.testing.assert_allclose(run[name].values, baseline_run[name].values, rtol=1e-12)
+
+
+def test_exogenous_series_drive_the_model(write, baseline_run):
+    scenario = load_scenario(
+        write(
+            "dip.yaml",
+            """
+        name: dip
+        description: d
+        extends: baseline
+        exogenous:
+          World Demand Scale: {2030: 1.0, 2031: 0.8, 2035: 1.0}
+          Segment Low Cost Exposure[Person Goods]: {2030: 0.35, 2040: 0.7}
+    """,
+        )
+    )
+    params = scenario_params(scenario)
+    exposure = params["Segment Low Cost Exposure"]
+    assert exposure.dims == ("time", "Segment")
+    np.testing.assert_allclose(exposure.sel(Segment="Mechanics").values, 0.05)
+    np.testing.assert_allclose(exposure.sel(Segment="Person Goods").values, [0.35, 0.7])
+    run = prepare_scenario(scenario).run()
+    ratio = run["National Manufacturing Exports"] / baseline_run["National Manufacturing Exports"]
+    assert float(ratio.sel(time=2029)) == pytest.approx(1.0, rel=1e-12)
+    assert float(ratio.sel(time=2031)) < 0.85
+
+
+def test_cell_series_of_a_computed_variable_is_refused(write):
+    from renaissance.scenarios import ScenarioError
+
+    with pytest.raises(ScenarioError, match="a series for one cell needs a constant"):
+        load_scenario(
+            write(
+                "bad.yaml",
+                """
+            name: bad
+            description: d
+            exogenous:
+              World Demand Index[Food]: {2000: 1}
+        """,
+            )
+        )

@@ -50,6 +50,29 @@ def _series(pairs) -> pd.Series:
     return pd.Series(values, index=pd.Index(years, name="time"), dtype=float)
 
 
+def _cell_series(name: str, series: dict, words) -> xr.DataArray:
+    """A DataArray (time, *dims) with the given cells' series and the model's default
+    (constant) values in the other cells, on the union of the series' years.
+
+    Linear interpolation of each cell onto the union of knots is exact, so the engine's
+    interpolation of the result equals that of each series.
+    """
+    dims = words.variables[name]
+    coords = {dim: list(words.ranges[dim]) for dim in dims}
+    shape = [len(coords[d]) for d in dims]
+    defaults = np.empty(shape)
+    for index in np.ndindex(*shape):
+        cell = tuple(coords[d][i] for d, i in zip(dims, index, strict=True))
+        defaults[index] = words.default_of(name, dims, cell)
+    times = np.array(sorted({year for pairs in series.values() for year, _ in pairs}))
+    values = np.broadcast_to(defaults, (len(times), *shape)).copy()
+    for cell, pairs in series.items():
+        index = tuple(coords[d].index(e) for d, e in zip(dims, cell, strict=True))
+        years, points = zip(*pairs, strict=True)
+        values[(slice(None), *index)] = np.interp(times, years, points)
+    return xr.DataArray(values, dims=("time", *dims), coords={"time": times, **coords})
+
+
 def scenario_params(scenario: Scenario) -> dict:
     """The engine parameter overrides a scenario implies.
 
@@ -63,8 +86,16 @@ def scenario_params(scenario: Scenario) -> dict:
     params: dict = {}
     for key, value in scenario.parameters:
         _set(params, key, value)
+    whole = {k: pairs for k, pairs in scenario.exogenous if _split(k)[1] is None}
+    for key, pairs in whole.items():
+        params[key] = _series(pairs)
+    cells: dict = {}
     for key, pairs in scenario.exogenous:
-        _set(params, key, _series(pairs))
+        name, cell = _split(key)
+        if cell is not None:
+            cells.setdefault(name, {})[tuple(cell.split(","))] = pairs
+    for name, series in cells.items():
+        params[name] = _cell_series(name, series, words)
     for shock in scenario.shocks:
         hook = SHOCK_HOOKS[shock.variable]
         params[f"{hook} Start"] = shock.start

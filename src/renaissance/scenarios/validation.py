@@ -60,7 +60,7 @@ def build_scenario(root: Node, files: list) -> Scenario:
     )
     seed = checks.integer(top["seed"], low=0) if "seed" in top else 0
     parameters = _parameters(top.get("parameters"), words, allow)
-    exogenous = _exogenous(top.get("exogenous"), words, allow)
+    exogenous = _exogenous(top.get("exogenous"), words, allow, top.get("parameters"))
     shocks = _shocks(top.get("shocks"), words, horizon)
     policies = _policies(top.get("policies"), words)
     path = Path(files[0][0]) if files else None
@@ -202,13 +202,24 @@ def _parameters(node: Node | None, words: Vocabulary, allow: bool):
     return tuple(out)
 
 
-def _exogenous(node: Node | None, words: Vocabulary, allow: bool):
+def _keys(node: Node | None) -> list[str]:
+    return [str(k) for k in node.value] if node is not None and isinstance(node.value, dict) else []
+
+
+def _exogenous(node: Node | None, words: Vocabulary, allow: bool, parameters=None):
     if node is None:
         return ()
     out = []
     for key, series in checks.mapping(node, _AnyKey()).items():
         name, cell, dims = _cell_name(series, str(key), words, "variable")
         _reserved(series, name)
+        if cell is not None and name not in words.constants:
+            raise series.error(
+                f"a series for one cell needs a constant; {name!r} is computed by the model, "
+                "so give a series for the whole variable (no [cell])"
+            )
+        if name in {_cell_name(series, k, words, "parameter")[0] for k in _keys(parameters)}:
+            raise series.error(f"{name!r} is also under parameters; set it in one place")
         points = checks.mapping(series, _AnyKey())
         if not points:
             raise series.error("a series needs at least one year: value pair")

@@ -79,6 +79,14 @@ class Vocabulary:
             return float(rows["low"].min()), float(rows["high"].max()), str(rows["units"].iat[0])
         return np.nan, np.nan, ""
 
+    def default_of(self, name: str, dims: tuple[str, ...], cell: tuple[str, ...]) -> float:
+        """The model's value of one cell of a constant (from the parameter table)."""
+        table = self.parameters.set_index("name")
+        for candidate in (f"{name}[{','.join(cell)}]", f"{name}[{','.join(dims)}]", name):
+            if candidate in table.index:
+                return float(table.loc[candidate, "default"])
+        raise KeyError(f"{name}[{','.join(cell)}] has no default in the parameter table")
+
 
 @functools.lru_cache(maxsize=8)
 def _model_vocabulary(model_file: Path, stamp: float):
