@@ -149,6 +149,15 @@ def _compare(args) -> int:
     return 0
 
 
+def _schema(args) -> int:
+    import json
+
+    from renaissance.scenarios import json_schema
+
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
 def _guarded(command: str, handler):
     """Map bad input to exit 2 and failures while running to exit 1, with the message."""
 
@@ -183,6 +192,11 @@ def add_scenario_commands(subparsers) -> None:
         help="roster for districts and regions (showcase, national, a folder)",
     )
     parser.set_defaults(handler=_guarded("list", _list))
+
+    parser = subparsers.add_parser(
+        "schema", help="print the JSON Schema of scenario files (for editors)"
+    )
+    parser.set_defaults(handler=_guarded("schema", _schema))
 
     parser = subparsers.add_parser("validate", help="check scenario files without running them")
     parser.add_argument("files", nargs="+", metavar="FILE", help="scenario files or names")

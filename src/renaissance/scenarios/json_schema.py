@@ -129,3 +129,4 @@ def json_schema() -> dict:
             },
         },
     }
+

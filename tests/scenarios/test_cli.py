@@ -1,0 +1,84 @@
+"""``renaissance list | validate | run``: exit codes, messages and all-or-nothing outputs."""
+
+import xarray as xr
+
+from renaissance.cli import main
+
+
+def test_list_shows_vocabulary(capsys):
+    assert main(["list", "instruments", "districts"]) == 0
+    out = capsys.readouterr().out
+    assert "Network Contracts" in out and "Sassuolo" in out and "Emilia-Romagna" in out
+
+
+def test_validate_good_and_bad_files(write, capsys):
+    good = write("good.yaml", "name: good\ndescription: d\nextends: baseline\n")
+    bad = write("bad.yaml", "name: bad\ndescription: d\nseed: -1\n")
+    assert main(["validate", str(good), "system-mix"]) == 0
+    assert main(["validate", str(good), str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:3: seed: -1 is below the smallest allowed value 0" in err
+
+
+def test_run_writes_netcdf_and_csv_and_refuses_to_overwrite(write, tmp_path, capsys):
+    scenario = write(
+        "short.yaml",
+        """
+        name: short
+        description: d
+        horizon: {stop: 1995, dt: 0.25}
+    """,
+    )
+    output = tmp_path / "out"
+    assert main(["run", str(scenario), "-o", str(output), "--quiet"]) == 0
+    assert sorted(p.name for p in output.iterdir()) == ["short.csv", "short.nc"]
+    with xr.open_dataset(output / "short.nc") as data:
+        assert data.attrs["model_sha256"] and data["scenario_sha256"].item()
+        assert data["time"].values.tolist() == [1991, 1992, 1993, 1994, 1995]
+    header = (output / "short.csv").read_text().splitlines()[0]
+    assert header.startswith("Time,") and "District Exports[Sassuolo]" in header
+    before = (output / "short.csv").stat().st_mtime_ns
+    assert main(["run", str(scenario), "-o", str(output), "--quiet"]) == 2
+    assert "already exists and is not empty; pass --overwrite" in capsys.readouterr().err
+    assert (output / "short.csv").stat().st_mtime_ns == before
+    assert main(["run", str(scenario), "-o", str(output), "--quiet", "--overwrite"]) == 0
+    assert sorted(p.name for p in output.iterdir()) == ["short.csv", "short.nc"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_bad_scenario_writes_nothing(write, tmp_path, capsys):
+    bad = write("bad.yaml", "name: bad\ndescription: d\nintegrator: euler2\n")
+    output = tmp_path / "out"
+    assert main(["run", "baseline", str(bad), "-o", str(output)]) == 2
+    assert "did you mean 'euler'" in capsys.readouterr().err
+    assert not output.exists()
+
+
+def test_output_under_a_file_is_refused_before_running(write, tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["run", "baseline", "-o", str(blocker / "out"), "--quiet"]) == 2
+    assert "cannot create the parent folder" in capsys.readouterr().err
+
+
+def test_failure_while_running_leaves_no_partial_output(write, tmp_path, monkeypatch, capsys):
+    import renaissance.comparison as comparison
+
+    calls = []
+    real = comparison.run_scenarios
+
+    def fail_on_second(scenarios, quiet=True):
+        calls.append(scenarios[0].name)
+        if len(calls) == 2:
+            raise RuntimeError("simulated crash")
+        return real(scenarios, quiet)
+
+    monkeypatch.setattr(comparison, "run_scenarios", fail_on_second)
+    short = write("short.yaml", "name: short\ndescription: d\nhorizon: {stop: 1993}\n")
+    other = write("other.yaml", "name: other\ndescription: d\nhorizon: {stop: 1993}\n")
+    output = tmp_path / "out"
+    assert main(["run", str(short), str(other), "-o", str(output), "--quiet"]) == 1
+    assert "failed while running: simulated crash" in capsys.readouterr().err
+    assert calls == ["short", "other"]
+    assert not output.exists()
+    assert list(tmp_path.glob(".out.*")) == []
