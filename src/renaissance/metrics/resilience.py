@@ -1,0 +1,141 @@
+"""Resilience after a shock: how deep a path falls and how long it takes to recover.
+
+Definition (docs/results.md, "Resilience"). Let ``x(t)`` be the path of a quantity,
+``t0`` the first year of the shock and ``r(t)`` the reference: either a reference path
+(the same scenario without the shock, or a baseline) or, when none is given, the level in
+the last saved year before ``t0`` held constant. Over the saved years ``t ≥ t0``:
+
+- the *relative gap* is ``g(t) = 1 − x(t) / r(t)`` (a fraction; positive when the path
+  is below its reference);
+- the *depth* is ``max(0, max_t g(t))``, the largest relative fall;
+- the *trough year* is the first year in which the gap reaches that maximum;
+- the *recovery time* is the first saved year at or after the trough in which
+  ``g(t) ≤ tolerance``, minus ``t0`` (years). It is NaN when the path does not recover
+  within the horizon, and 0 when it never falls more than ``tolerance`` below the
+  reference.
+
+This follows the "resistance" (depth) and "recovery" dimensions of regional economic
+resilience (Martin 2012, *J. Econ. Geogr.* 12(1), 1–32, doi:10.1093/jeg/lbr019), which
+seed 004 (question 1) asks smart-specialisation policies to raise; seed 000 names
+entrepreneurial confidence as the district's factor of resilience.
+"""
+
+import numpy as np
+import xarray as xr
+
+from renaissance.metrics.quantities import value_at
+
+SHOCKS = (
+    ("World Demand Shock Size", "World Demand Shock Start"),
+    ("District Demand Shock Size", "District Demand Shock Start"),
+    ("Low Cost Shock Size", "Low Cost Shock Start"),
+    ("Confidence Shock Size", "Confidence Shock Start"),
+)
+"""Scenario shocks of the model: (size variable, start variable)."""
+
+
+def _reduce_recovery(gap, times, shock_start, tolerance):
+    """Depth, trough year and recovery time along the last axis of ``gap``."""
+    after = times >= shock_start - 1e-9
+    gap_after = gap[..., after]
+    times_after = times[after]
+    gap_filled = np.where(np.isnan(gap_after), -np.inf, gap_after)
+    trough_index = gap_filled.argmax(axis=-1)
+    depth = np.maximum(0.0, np.take_along_axis(gap_filled, trough_index[..., None], -1)[..., 0])
+    recovered = gap_after <= tolerance
+    index = np.arange(times_after.size)
+    recovered &= index >= trough_index[..., None]
+    any_recovered = recovered.any(axis=-1)
+    first = recovered.argmax(axis=-1)
+    recovery = np.where(any_recovered, times_after[first] - shock_start, np.nan)
+    recovery = np.where(depth <= tolerance, 0.0, recovery)
+    return depth, times_after[trough_index], recovery
+
+
+def resilience(path, shock_start, reference=None, tolerance=0.01):
+    """Depth of the fall and time to recover after a shock.
+
+    Parameters
+    ----------
+    path : xarray.DataArray
+        A quantity over ``time`` (year), any other dims.
+    shock_start : float
+        First year of the shock (year); a saved year after the first one when
+        ``reference`` is None.
+    reference : xarray.DataArray or None
+        Reference path broadcastable to ``path`` (same units). None: the level of
+        ``path`` in the last saved year before ``shock_start``.
+    tolerance : float
+        Relative gap (fraction) below which the path counts as recovered.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``depth`` (Dmnl, fraction of the reference), ``trough_year`` (year) and
+        ``recovery_years`` (year; NaN if not recovered by the last saved year), each
+        with the dims of ``path`` except ``time``.
+    """
+    times = path["time"].values.astype(float)
+    shock_start = float(shock_start)
+    if not times[0] <= shock_start <= times[-1]:
+        raise ValueError(
+            f"shock start {shock_start:g} is outside the saved years {times[0]:g}-{times[-1]:g}"
+        )
+    if reference is None:
+        before = times[times < shock_start - 1e-9]
+        if before.size == 0:
+            raise ValueError(
+                f"no saved year before the shock start {shock_start:g}: give a reference path"
+            )
+        reference = value_at(path, before[-1])
+    gap = 1.0 - path / reference
+    gap = gap.transpose(..., "time")
+    depth, trough, recovery = _reduce_recovery(gap.values, times, shock_start, tolerance)
+    dims = gap.dims[:-1]
+    coordinates = {name: gap.coords[name] for name in dims if name in gap.coords}
+    return xr.Dataset(
+        {
+            "depth": (dims, depth, {"units": "Dmnl", "description": "largest relative fall"}),
+            "trough_year": (dims, trough, {"units": "year"}),
+            "recovery_years": (
+                dims,
+                recovery,
+                {
+                    "units": "year",
+                    "description": f"years from shock start until the gap "
+                    f"is at most {tolerance:g}; NaN if never",
+                },
+            ),
+        },
+        coords=coordinates,
+    )
+
+
+def shock_start_year(results):
+    """First year of the earliest scenario shock in each scenario or member.
+
+    Parameters
+    ----------
+    results : xarray.Dataset
+        Model results carrying the shock parameters (``World Demand Shock Size`` ...).
+
+    Returns
+    -------
+    xarray.DataArray
+        Year (float) over the extra dims (``scenario``, ``member``); NaN where no shock of
+        non-zero size is set. The built-in 2009 trade collapse and 2020 pandemic are part
+        of every run's history and do not count.
+    """
+    starts = []
+    for size_name, start_name in SHOCKS:
+        if size_name not in results.data_vars:
+            continue
+        size, start = results[size_name], results[start_name]
+        size = size.isel(time=0, drop=True) if "time" in size.dims else size
+        start = start.isel(time=0, drop=True) if "time" in start.dims else start
+        if "District" in size.dims:
+            size = abs(size).max("District")
+        starts.append(start.where(abs(size) > 0))
+    if not starts:
+        raise ValueError("the results carry none of the model's shock parameters")
+    return xr.concat(starts, dim="shock").min("shock", skipna=True)
