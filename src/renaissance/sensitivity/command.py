@@ -19,12 +19,12 @@ from renaissance.sensitivity.sampling import DEFAULT_SEED, METHODS
 
 
 def _run(args) -> int:
-    from renaissance.sensitivity.evaluation import Setup
+    from renaissance.sensitivity import study
+    from renaissance.sensitivity.evaluation import Setup, check_outputs
     from renaissance.sensitivity.executor import check_scheduler
     from renaissance.sensitivity.outputs import parse_outputs
     from renaissance.sensitivity.problem import define_problem
     from renaissance.sensitivity.sampling import check_samples
-    from renaissance.sensitivity.study import run_study
     from renaissance.sensitivity.writing import write_study
 
     def fail(status: int, message: str) -> int:
@@ -37,14 +37,17 @@ def _run(args) -> int:
             raise ValueError(f"{args.output} exists; choose another folder or pass --overwrite")
         check_scheduler(args.scheduler)
         check_samples(args.method, args.samples, 4)
-        parse_outputs(args.outputs)
+        specs = parse_outputs(args.outputs)
         problem = define_problem(args.parameters)
         setup = Setup.for_scenario(args.scenario)
         other = None if args.compare is None else Setup.for_scenario(args.compare)
+        for each in (setup, other):
+            if each is not None:
+                check_outputs(each, specs)
     except (ValueError, FileNotFoundError, KeyError) as err:
         return fail(2, str(err).strip("'\""))
     try:
-        result = run_study(
+        result = study.run_study(
             setup,
             args.outputs,
             method=args.method,

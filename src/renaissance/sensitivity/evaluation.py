@@ -160,6 +160,23 @@ def build(setup: Setup):
     return model, params, options
 
 
+def check_outputs(setup: Setup, outputs: tuple[OutputSpec, ...]) -> None:
+    """Refuse outputs reading a variable the model does not have (close matches given)."""
+    import difflib
+
+    from renaissance.engine.names import normalize
+
+    model, _, _ = build(setup)
+    names = {normalize(n): n for n in model.variable_names}
+    for spec in outputs:
+        if spec.variable is not None and normalize(spec.variable) not in names:
+            close = difflib.get_close_matches(spec.variable, list(names.values()), n=3)
+            hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+            raise ValueError(
+                f"output {spec.text!r}: {spec.variable!r} is not a variable of the model{hint}"
+            )
+
+
 def _engine_name(model, column: str) -> str:
     """``Name[Dim1,Dim2]`` (one value for every cell, as the parameter table writes a
     constant whose cells are equal) -> ``Name``; other columns unchanged."""

@@ -141,7 +141,7 @@ class OutputSpec:
                 value = _at_year(value, self.stop, self.text) - at_start
         value = value.drop_vars([c for c in value.coords if c not in value.dims])
         value.attrs = {"units": units, "output": self.text}
-        return value.rename(self.text)
+        return value.transpose("member", ...).rename(self.text)
 
 
 def _at_year(value: xr.DataArray, year: float, text: str) -> xr.DataArray:

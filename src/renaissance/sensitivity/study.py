@@ -13,7 +13,7 @@ import xarray as xr
 
 from renaissance.sensitivity.analysis import analyze
 from renaissance.sensitivity.bands import uncertainty_bands
-from renaissance.sensitivity.evaluation import DEFAULT_CHUNK, Setup, evaluate
+from renaissance.sensitivity.evaluation import DEFAULT_CHUNK, Setup, check_outputs, evaluate
 from renaissance.sensitivity.executor import check_scheduler, open_scheduler
 from renaissance.sensitivity.outputs import OutputSpec, parse_outputs
 from renaissance.sensitivity.problem import Problem, define_problem
@@ -135,6 +135,9 @@ def run_study(
     specs = parse_outputs(outputs)
     setup = _as_setup(scenario)
     other = None if compare is None else _as_setup(compare)
+    for each in (setup, other):
+        if each is not None:
+            check_outputs(each, specs)
     if problem is None:
         problem = define_problem(parameters)
     elif parameters is not None:
