@@ -35,7 +35,9 @@ def test_one_row_per_scenario_in_order(table, results):
 
 def test_reference_defaults_to_the_baseline(table):
     assert table.attrs["reference"] == "baseline"
-    assert table.loc["policy", "national jobs vs reference 2040 (thousand)"] == pytest.approx(2.0)
+    assert table.loc[
+        "policy", "national jobs vs reference 2040 (thousand persons)"
+    ] == pytest.approx(2.0)
     assert table.loc["policy", "cost per job 2025–2040 (k€/job)"] == pytest.approx(
         1000 * 145.0 / 2000.0
     )

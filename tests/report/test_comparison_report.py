@@ -119,7 +119,7 @@ def test_policy_mix_gains_jobs_at_a_finite_cost(written):
     cost = table.loc[MIX, "cost per job 2025–2050 (k€/job)"]
     assert table.loc[MIX, "policy spending 2025–2050 (M€)"] > 0
     assert table.loc[BASELINE, "policy spending 2025–2050 (M€)"] == 0
-    assert table.loc[MIX, "national jobs vs reference 2050 (thousand)"] > 0
+    assert table.loc[MIX, "national jobs vs reference 2050 (thousand persons)"] > 0
     assert 0 < cost < float("inf")
 
 

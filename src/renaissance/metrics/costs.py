@@ -4,7 +4,9 @@ Definitions (docs/results.md, "Cost per job"):
 
 - *cumulative spending* ``S`` (M€) of a scenario over ``[start, end]`` is the
   trapezoidal integral of ``Public Policy Spending`` (M€/year, new policy money before
-  capture) over the saved years of the window;
+  capture) over the saved years of the window. It is exact for spending that is linear
+  between saved years (the model's ramps start and end on whole years); a step between
+  two saved years is counted half a saving interval early or late;
 - *extra spending* ``ΔS = S(scenario) − S(reference)``;
 - *jobs gained* ``ΔE = E(scenario, end) − E(reference, end)`` (person), with ``E``
   manufacturing employment at the chosen scale;

@@ -85,7 +85,7 @@ def headline_table(results, reference=None, windows=DEFAULT_WINDOWS):
     last = windows[-1]
     columns = {}
     employment = quantity_path(results, "employment", "nation")
-    columns[f"national employment {last[1]:g} (thousand)"] = (
+    columns[f"national employment {last[1]:g} (thousand persons)"] = (
         _per_scenario(value_at(employment, last[1])) / 1000.0
     )
     for window in windows:
@@ -98,7 +98,9 @@ def headline_table(results, reference=None, windows=DEFAULT_WINDOWS):
     )
     if reference is not None:
         jobs = difference_from_reference(results, reference, "employment", "nation", last[1])
-        columns[f"national jobs vs reference {last[1]:g} (thousand)"] = _per_scenario(jobs) / 1000.0
+        columns[f"national jobs vs reference {last[1]:g} (thousand persons)"] = (
+            _per_scenario(jobs) / 1000.0
+        )
         columns[f"cost per job {_en_dash(last)} (k€/job)"] = _per_scenario(
             cost_per_job(results, reference, last)
         )

@@ -151,6 +151,8 @@ def national_figure(results, quantity):
         panel_scale, panel_unit = scale, unit
         if quantity == "employment" and float(path.max()) < 1e6:
             panel_scale, panel_unit = 1e-3, "thousand persons"
+        if quantity == "composite capital" and where == "nation":
+            panel_unit = "index (1991 = 1)"  # National Composite Capital Index, §3.13
         for name, values in _baseline_last(_per_scenario(path, results), styles):
             axis.plot(values["time"], values * panel_scale, label=name, **styles[name])
         _mark_policy_start(axis, start)

@@ -74,7 +74,12 @@ def _class_table(results, window):
     return _table(f"<th>district</th>{head}", rows)
 
 
+_POLICY_HEADERS = {"budget": "budget (M€/year)", "start": "start (year)", "end": "end (year)"}
+
+
 def _policies_table(policies):
+    if policies is None:
+        return "<p class='note'>Policies not given.</p>"
     if not policies:
         return "<p class='note'>No new policy.</p>"
     keys = []
@@ -82,7 +87,7 @@ def _policies_table(policies):
         for key in policy:
             if key not in keys:
                 keys.append(key)
-    head = "".join(f"<th>{_escape(key)}</th>" for key in keys)
+    head = "".join(f"<th>{_escape(_POLICY_HEADERS.get(key, key))}</th>" for key in keys)
     rows = []
     for policy in policies:
         cells = "".join(f"<td>{_escape(_plain(policy.get(key, '')))}</td>" for key in keys)
@@ -120,7 +125,7 @@ def _scenarios_section(scenarios_meta, results):
             )
         parts.append(
             f"<h3>{_escape(name)}</h3><p>{_escape(description)}</p>{source}"
-            + _policies_table(meta.get("policies", []))
+            + _policies_table(meta.get("policies"))
         )
     return "".join(parts)
 
