@@ -3,6 +3,16 @@
 Multiplying first and summing afterwards materialises the full outer product over every
 dim of every factor (E x District x Region x …) on each step; a contraction never
 builds it. This is the single largest saving on models with membership matrices.
+
+A membership matrix is mostly zeros (each district belongs to one region): when one
+factor is a matrix shared by all members (one summed dim, one kept dim) with few
+nonzeros, and the contraction is large, only its nonzeros are used (:class:`Sparse`):
+a gather of the other factor at the nonzero rows, a weighted group sum per kept index.
+The work falls from ``cells x kept size`` to ``cells x nonzeros / summed size``
+(17x for the national roster's 141 districts in 17 regions). Results equal the dense
+contraction up to summation order; a non-finite value anywhere in the other factor
+(seen in the sums when every summed index is used, else checked first) falls back to
+the dense one, so NaN and infinity spread exactly as there (0 x NaN).
 """
 
 from __future__ import annotations
@@ -14,6 +24,77 @@ import numpy as np
 from renaissance.engine.nodes import Node, apply, deps_of, literal, union_dims
 
 _ENSEMBLE = "Z"
+SPARSE_MIN_WORK = 20_000
+"""Dense multiply-adds above which a sparse shared matrix is contracted by its nonzeros."""
+SPARSE_MAX_DENSITY = 0.5
+"""Largest share of nonzeros for which the sparse contraction is used."""
+
+
+class Sparse:
+    """Nonzeros of a member-shared matrix, grouped by the kept index.
+
+    Parameters
+    ----------
+    matrix : ndarray of shape (n_summed, n_kept)
+        The matrix, summed dim first.
+    """
+
+    def __init__(self, matrix: np.ndarray):
+        summed, kept = np.nonzero(matrix)
+        order = np.argsort(kept, kind="stable")
+        self.summed, kept = summed[order], kept[order]
+        self.weights = matrix[self.summed, kept]
+        self.unit = bool((self.weights == 1).all())
+        self.present, self.starts = np.unique(kept, return_index=True)
+        self.kept_size = matrix.shape[1]
+        self.complete = len(self.present) == self.kept_size
+        self.density = len(self.summed) / max(1, matrix.size)
+        # every summed index used exactly once, in order: no gather needed
+        self.in_order = np.array_equal(self.summed, np.arange(matrix.shape[0]))
+        # every summed index used: a non-finite input shows in the sums
+        self.covering = len(np.unique(self.summed)) == matrix.shape[0]
+
+    def contract(self, value: np.ndarray, axis: int) -> np.ndarray:
+        """Sum over ``axis`` of ``value`` times the matrix; the kept dim takes its place.
+
+        ``value`` has the summed dim at ``axis``; the result has the kept dim there.
+        """
+        shape = list(value.shape)
+        shape[axis] = self.kept_size
+        if len(self.summed) == 0:
+            return np.zeros(shape)
+        weights = self.weights.reshape((-1,) + (1,) * (value.ndim - 1 - axis))
+        if self.in_order:
+            picked = value if self.unit else value * weights
+        else:
+            picked = np.take(value, self.summed, axis=axis)
+            if not self.unit:
+                picked *= weights
+        sums = np.add.reduceat(picked, self.starts, axis=axis)
+        if self.complete:
+            return sums
+        out = np.zeros(shape)
+        out[(slice(None),) * axis + (self.present,)] = sums
+        return out
+
+
+def _sparse_candidates(arrays: list[Node]) -> list[tuple[int, int, int, int]]:
+    """``(matrix, other, summed position in matrix, summed axis in other)`` that fit."""
+    found = []
+    for m, matrix in enumerate(arrays):
+        other = arrays[1 - m]
+        if len(arrays) != 2 or len(matrix.dims) != 2:
+            continue
+        summed = [d for d in matrix.dims if d.endswith("!")]
+        kept = [d for d in matrix.dims if not d.endswith("!")]
+        if len(summed) != 1 or len(kept) != 1:
+            continue
+        if summed[0] not in other.dims or kept[0] in other.dims:
+            continue
+        if any(d.endswith("!") and d != summed[0] for d in other.dims):
+            continue
+        found.append((m, 1 - m, matrix.dims.index(summed[0]), 1 + other.dims.index(summed[0])))
+    return found
 
 
 def contraction(factors: list[Node], prefer: tuple[str, ...] = ()) -> Node:
@@ -49,6 +130,36 @@ def contraction(factors: list[Node], prefer: tuple[str, ...] = ()) -> Node:
     out_labels = "".join(label[d] for d in out_dims)
     fns = [f.fn for f in arrays]
     cache: dict[tuple[bool, ...], str] = {}
+    candidates = _sparse_candidates(arrays)
+    sparse_dims = {}
+    for m, o, _, axis in candidates:
+        dims = list(arrays[o].dims)
+        dims[axis - 1] = next(d for d in arrays[m].dims if not d.endswith("!"))
+        sparse_dims[m] = (0, *(1 + dims.index(d) for d in out_dims))
+    known: dict[int, tuple[np.ndarray, Sparse]] = {}
+
+    def sparse(values):
+        """The contraction by the nonzeros of a shared sparse matrix, or None."""
+        for m, o, summed_position, axis in candidates:
+            matrix, other = values[m], values[o]
+            if matrix.shape[0] != 1 or other.size * matrix.shape[2 - summed_position] < (
+                SPARSE_MIN_WORK
+            ):
+                continue
+            cached = known.get(m)
+            if cached is None or cached[0] is not matrix:
+                square = matrix[0] if summed_position == 0 else matrix[0].T
+                cached = known[m] = (matrix, Sparse(square))
+            if cached[1].density > SPARSE_MAX_DENSITY:
+                continue
+            if not cached[1].covering and not np.isfinite(np.add.reduce(other, axis=axis)).all():
+                return None
+            result = cached[1].contract(other, axis)
+            if cached[1].covering and not np.isfinite(result).all():
+                return None  # the dense contraction spreads NaN through the zeros
+            perm = sparse_dims[m]
+            return result if perm == tuple(range(len(perm))) else result.transpose(perm)
+        return None
 
     def spec(shared: tuple[bool, ...]) -> str:
         # a member-independent factor (ensemble axis of length 1) gets no ensemble label
@@ -60,6 +171,10 @@ def contraction(factors: list[Node], prefer: tuple[str, ...] = ()) -> Node:
 
     def evaluate(env):
         values = [f(env) for f in fns]
+        if candidates:
+            result = sparse(values)
+            if result is not None:
+                return result
         members = max(v.shape[0] for v in values)
         if members == 1:
             shared = (False,) * len(values)

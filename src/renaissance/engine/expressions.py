@@ -15,6 +15,7 @@ import numpy as np
 from pysd.translators.structures import abstract_expressions as ae
 
 from renaissance.engine import functions as vf
+from renaissance.engine import selection
 from renaissance.engine.contraction import contraction
 from renaissance.engine.errors import ModelStructureError, UnsupportedFeatureError
 from renaissance.engine.nodes import Node, align, apply, deps_of, literal, union_dims
@@ -209,13 +210,15 @@ class ExpressionCompiler:
             return self.model.lookup_call(
                 var, subscripts.subscripts if subscripts else None, self.compile(args[0]), self
             )
+        if name == "if_then_else" and len(args) == 3:
+            return selection.if_then_else(*(self.compile(a) for a in args))
         if name in vf.ELEMENTWISE:
             func, arity = vf.ELEMENTWISE[name]
             if len(args) != arity:
                 raise self.unsupported(f"{name.upper()} with {len(args)} arguments")
             return apply(func, [self.compile(a) for a in args])
         if name == "sum" and _is_product(args[0]):
-            factors = [self.compile(a) for a in args[0].arguments]
+            factors = self.factors(args[0])
             if any(d.endswith("!") for f in factors for d in f.dims):
                 return contraction(factors, self.scope.dims)
         if name in vf.REDUCTIONS:
@@ -266,6 +269,19 @@ class ExpressionCompiler:
             return positions.astype(float)
 
         return Node(order, vector.dims, None, **deps_of(vector))
+
+    def factors(self, product) -> list[Node]:
+        """Factors of ``a * b / c …``: a division is a product with the reciprocal.
+
+        Mathematically the same product (left to right); only the rounding of the last
+        bit can differ from dividing in place.
+        """
+        first, *rest = product.arguments
+        nodes = [self.compile(first)]
+        for symbol, argument in zip(product.operators, rest, strict=True):
+            node = self.compile(argument)
+            nodes.append(apply(np.divide, [literal(1.0), node]) if symbol == "/" else node)
+        return nodes
 
     def reduction(self, func, node: Node) -> Node:
         axes = tuple(1 + i for i, d in enumerate(node.dims) if d.endswith("!"))
@@ -329,7 +345,7 @@ def _is_product(ast) -> bool:
     return (
         isinstance(ast, ae.ArithmeticStructure)
         and len(ast.arguments) > 1
-        and all(op == "*" for op in ast.operators)
+        and all(op in ("*", "/") for op in ast.operators)
     )
 
 
