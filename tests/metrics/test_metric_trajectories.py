@@ -28,6 +28,7 @@ def classify(small, leading, employment, thresholds=None):
         (0.6, 1.3, 0.9, "consolidation of medium firms"),  # leaders grow, small fall
         (1.0, 0.7, 1.0, "classic"),  # small firms hold, leaders do not
         (0.7, 0.8, 0.8, "restructuring"),  # small firms shrink, not collapse
+        (0.6, 0.95, 0.8, "restructuring"),  # leaders hold but do not grow
         (0.3, 0.4, 0.8, "restructuring"),  # firms collapse but employment holds
         (1.0, 1.0, 1.0, "classic"),  # everything holds: small firms hold, no growth
     ],

@@ -9,7 +9,12 @@ import xarray as xr
 
 import renaissance
 from renaissance.metrics import headline_table, quantity_path, value_at
-from renaissance.report import policy_start_year, render_report, write_comparison_outputs
+from renaissance.report import (
+    district_index_figure,
+    policy_start_year,
+    render_report,
+    write_comparison_outputs,
+)
 
 BASELINE = "baseline (no new policy)"
 MIX = "training & <networks>"  # characters that HTML must escape
@@ -151,3 +156,11 @@ def test_render_report_without_figures_is_a_complete_page(results):
 def test_missing_directory_is_refused(results, tmp_path):
     with pytest.raises(ValueError, match="does not exist"):
         write_comparison_outputs(results, SCENARIOS_META, tmp_path / "absent")
+
+
+def test_small_multiples_keep_the_largest_districts(results):
+    figure = district_index_figure(results, 2025, largest=5)
+    titles = {axis.get_title() for axis in figure.axes if axis.get_visible()}
+    titles.discard("")
+    assert titles == {"Prato", "Livenza", "Fermo", "Biella", "Sassuolo"}
+    assert "the 5 largest of 19 districts" in figure.get_suptitle()

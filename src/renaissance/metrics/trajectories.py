@@ -17,8 +17,9 @@ firms plus multinational affiliates) and all district firms:
    and leading firms each at least ``hold_ratio``, and employment and all firms at least
    ``growth_ratio``.
 3. ``consolidation of medium firms``: "the growth of such type of firms counterbalance
-   the decline of the other types" (trajectory i): leading firms at least ``hold_ratio``
-   while small firms fall below ``hold_ratio``.
+   the decline of the other types" (trajectory i): leading firms at least
+   ``consolidation_ratio`` (their number does not fall) while small firms fall below
+   ``hold_ratio``.
 4. ``classic``: specialised small firms hold (trajectory ii): small firms at least
    ``hold_ratio`` (without all types growing).
 5. ``restructuring``: otherwise: "the manufacturing capacity of local small firms is
@@ -79,11 +80,14 @@ class TrajectoryThresholds:
         A firm type at or above this holds (a fall of less than 10%).
     growth_ratio : float
         Employment and firms at or above this grow.
+    consolidation_ratio : float
+        Leading firms at or above this consolidate (they grow or keep their number).
     """
 
     decline_ratio: float = 0.5
     hold_ratio: float = 0.9
     growth_ratio: float = 1.05
+    consolidation_ratio: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -175,7 +179,7 @@ def bellandi_trajectory(results, window, thresholds=TrajectoryThresholds()):
         & leading_hold
         & (ratios["employment"] >= thresholds.growth_ratio)
         & (ratios["firms"] >= thresholds.growth_ratio),
-        leading_hold & ~small_hold,
+        (ratios["leading_firms"] >= thresholds.consolidation_ratio) & ~small_hold,
         small_hold,
         xr.ones_like(small_hold),
     ]

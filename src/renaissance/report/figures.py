@@ -166,7 +166,7 @@ def national_figure(results, quantity):
     return figure
 
 
-def district_index_figure(results, base_year, years_before=10):
+def district_index_figure(results, base_year, years_before=10, largest=30):
     """Employment index of every district (base year = 100), one line per scenario.
 
     Parameters
@@ -179,6 +179,9 @@ def district_index_figure(results, base_year, years_before=10):
         Years shown before ``base_year`` (year). The figure is about the policy period;
         the whole history would stretch the shared axis (some districts had 8 times
         their 2025 employment in 1991).
+    largest : int
+        At most this many panels: the districts with the most employment in the first
+        saved year (the national roster has 141 districts); the title says so.
 
     Returns
     -------
@@ -188,7 +191,13 @@ def district_index_figure(results, base_year, years_before=10):
     employment = quantity_path(results, "employment", "district")
     index = 100.0 * employment / value_at(employment, base_year)
     index = index.sel(time=index["time"] >= base_year - years_before - 1e-9)
-    districts = [str(name) for name in results["District"].values]
+    first_year = employment.isel(time=0)
+    for dim in ("scenario", "member"):
+        if dim in first_year.dims:
+            first_year = first_year.isel({dim: 0})
+    order = np.argsort(-first_year.values, kind="stable")
+    shown = sorted(order[:largest]) if len(order) > largest else range(len(order))
+    districts = [str(results["District"].values[position]) for position in shown]
     columns = 5
     rows = math.ceil(len(districts) / columns)
     figure = Figure(figsize=(13, 2.3 * rows + 1.2))
@@ -209,10 +218,12 @@ def district_index_figure(results, base_year, years_before=10):
         axis.set_visible(False)
     for axis in axes[::columns]:
         axis.set_ylabel(f"index, {base_year:g} = 100", fontsize=8)
-    figure.suptitle(
-        f"District manufacturing employment, index {base_year:g} = 100 (dotted line: policy start)",
-        fontsize=12,
+    title = (
+        f"District manufacturing employment, index {base_year:g} = 100 (dotted line: policy start)"
     )
+    if len(districts) < results.sizes["District"]:
+        title += f"\nthe {len(districts)} largest of {results.sizes['District']} districts"
+    figure.suptitle(title, fontsize=12)
     figure.supxlabel("year", fontsize=9, y=0.065)
     figure.tight_layout(rect=(0, 0.07, 1, 0.97))
     _legend_below(figure, axes, results)
