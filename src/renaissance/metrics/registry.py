@@ -17,8 +17,9 @@ run). Names are lower-case words joined by underscores:
 - ``{scale}_employment_resilience_depth`` (Dmnl) and
   ``{scale}_employment_recovery_years`` (year), after the scenario's own shock
   (:func:`~renaissance.metrics.shock_start_year`) against the pre-shock level;
-- ``districts_in_{class}_{start}_{end}`` (district count) for each Bellandi trajectory
-  and GVC model.
+- ``districts_in_{trajectory}_{start}_{end}`` (district count) for each Bellandi
+  trajectory over a window, and ``districts_in_{model}_{end}`` for each GVC model in the
+  window's last year.
 """
 
 from dataclasses import dataclass
@@ -132,7 +133,7 @@ def _build_registry(windows=DEFAULT_WINDOWS):
         for label in GVC_MODELS:
             add(
                 Metric(
-                    f"districts_in_{_word(label.lower())}_{word}",
+                    f"districts_in_{_word(label.lower())}_{int(window[1])}",
                     "district",
                     f"districts in the {label} model in {window[1]}",
                     lambda r, c=label, w=window: (gvc_model(r, w[1]) == c).sum("District"),
