@@ -13,6 +13,7 @@ from renaissance.metrics import (
     headline_table,
     metric_names,
     table_to_csv,
+    territorial_table,
 )
 
 WINDOWS = ((2025, 2030), (2025, 2040))
@@ -124,3 +125,19 @@ def test_resilience_metric_uses_the_scenario_shock(results):
     # the pre-shock level of 2029 (0.91)
     expected = 1 - (10000 * 0.7 + 90000) / (10000 * 0.91 + 90000)
     assert depth.sel(scenario="loser").item() == pytest.approx(expected)
+
+
+def test_territorial_table_rows_and_values(results):
+    table = territorial_table(results, "region", windows=WINDOWS)
+    assert len(table) == 3 * 2
+    value = table.loc[("policy", "South"), "employment change 2025–2040 (%)"]
+    assert value == pytest.approx(100 * (1.20 / 1.05 - 1))
+    districts = territorial_table(results, "district", windows=WINDOWS)
+    assert len(districts) == 3 * 3
+    assert "Bellandi trajectory 2025–2040" in districts.columns
+
+
+def test_territorial_table_of_an_ensemble_has_no_class_columns(results):
+    ensemble = xr.concat([results, results], dim="member")
+    table = territorial_table(ensemble, "district", windows=WINDOWS)
+    assert not any("trajectory" in column for column in table.columns)

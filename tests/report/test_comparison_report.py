@@ -8,7 +8,13 @@ import pytest
 import xarray as xr
 
 import renaissance
-from renaissance.metrics import headline_table, quantity_path, value_at
+from renaissance.metrics import (
+    BELLANDI_TRAJECTORIES,
+    GVC_MODELS,
+    headline_table,
+    quantity_path,
+    value_at,
+)
 from renaissance.report import (
     district_index_figure,
     policy_start_year,
@@ -76,7 +82,7 @@ def written(results, tmp_path_factory):
 def test_every_expected_file_is_written_and_not_empty(written):
     directory, outputs = written
     expected = [f"{stem}.{extension}" for stem in EXPECTED_FIGURES for extension in ("png", "svg")]
-    expected += ["metrics.csv", "report.html"]
+    expected += ["metrics.csv", "district_metrics.csv", "region_metrics.csv", "report.html"]
     assert [path.name for path in outputs.files] == expected
     assert sorted(path.name for path in directory.iterdir()) == sorted(expected)
     for path in outputs.files:
@@ -96,6 +102,17 @@ def test_metrics_csv_has_one_row_per_scenario(written):
     table = pd.read_csv(directory / "metrics.csv", index_col="scenario")
     assert list(table.index) == [BASELINE, MIX]
     assert list(table.columns) == list(outputs.table.columns)
+
+
+def test_territorial_csvs_have_one_row_per_scenario_and_territory(written, results):
+    directory, _ = written
+    districts = pd.read_csv(directory / "district_metrics.csv", index_col=[0, 1])
+    regions = pd.read_csv(directory / "region_metrics.csv", index_col=[0, 1])
+    assert len(districts) == 2 * results.sizes["District"]
+    assert len(regions) == 2 * results.sizes["Region"]
+    assert districts.index.names == ["scenario", "District"]
+    assert set(districts["Bellandi trajectory 2025–2050"]) <= set(BELLANDI_TRAJECTORIES)
+    assert set(districts["GVC model 2050"]) <= set(GVC_MODELS)
 
 
 def test_report_has_no_external_urls(written):

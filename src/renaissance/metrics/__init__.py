@@ -24,6 +24,7 @@ from renaissance.metrics.table import default_reference as default_reference
 from renaissance.metrics.table import format_table as format_table
 from renaissance.metrics.table import headline_table as headline_table
 from renaissance.metrics.table import table_to_csv as table_to_csv
+from renaissance.metrics.territorial import territorial_table as territorial_table
 from renaissance.metrics.trajectories import BELLANDI_TRAJECTORIES as BELLANDI_TRAJECTORIES
 from renaissance.metrics.trajectories import GVC_MODELS as GVC_MODELS
 from renaissance.metrics.trajectories import GVCThresholds as GVCThresholds
@@ -56,5 +57,6 @@ __all__ = [
     "resilience",
     "shock_start_year",
     "table_to_csv",
+    "territorial_table",
     "value_at",
 ]

@@ -1,10 +1,10 @@
-"""Everything a comparison writes: figures (PNG and SVG), ``metrics.csv``, ``report.html``."""
+"""Everything a comparison writes: figures (PNG and SVG), metric CSVs, ``report.html``."""
 
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from renaissance.metrics import DEFAULT_WINDOWS, QUANTITIES, headline_table
+from renaissance.metrics import DEFAULT_WINDOWS, QUANTITIES, headline_table, territorial_table
 from renaissance.metrics.changes import check_window
 from renaissance.metrics.table import table_to_csv
 from renaissance.report.figures import district_index_figure, metric_bars_figure, national_figure
@@ -127,7 +127,9 @@ def write_comparison_outputs(
         The headline table and the paths written: ``national_employment``,
         ``national_exports``, ``national_value_added``, ``national_composite_capital``,
         ``district_employment_index`` and ``metric_bars`` as ``.png`` and ``.svg``, then
-        ``metrics.csv`` and ``report.html``.
+        ``metrics.csv`` (one row per scenario), ``district_metrics.csv`` and
+        ``region_metrics.csv`` (one row per scenario and district or region,
+        :func:`renaissance.metrics.territorial_table`) and ``report.html``.
     """
     from renaissance.report.html import write_report
 
@@ -146,6 +148,10 @@ def write_comparison_outputs(
     csv_path = directory / "metrics.csv"
     table_to_csv(table, csv_path)
     files.append(csv_path)
+    for scale in ("district", "region"):
+        path = directory / f"{scale}_metrics.csv"
+        table_to_csv(territorial_table(results, scale, windows), path)
+        files.append(path)
     report = write_report(
         results,
         table,
