@@ -77,8 +77,9 @@ def _main(argv):
         (["--targets", "absent.csv"], "no such targets file"),
         (["--parameters", "Trend Productivity Growth Rat"], "not in the parameter table"),
         (["--starts", "0"], "at least 1"),
+        (["--profiles", "1"], "at least 2"),
     ],
-    ids=["targets", "parameter", "starts"],
+    ids=["targets", "parameter", "starts", "profiles"],
 )
 def test_command_bad_input_exits_2(tmp_path, data_files, capsys, extra, message):
     argv = [
@@ -132,3 +133,15 @@ def test_command_writes_outputs(tmp_path, data_files):
         "identifiability.csv",
     }
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out-")]
+
+
+def test_profiles_hold_the_profiled_parameter(history, small_result):
+    from renaissance.calibration.identifiability import profile_summary, profiles
+
+    table = profiles(small_result.problem, small_result.best.unit, points=2, max_iterations=1)
+    assert len(table) == 2 * len(PARAMETERS)
+    first = small_result.problem.parameters[0]
+    held = table[table["parameter"] == first.name]["value"].tolist()
+    assert held == pytest.approx([first.low, first.high])
+    summary = profile_summary(table)
+    assert set(summary["profile_verdict"]) <= {"pinned", "partly constrained", "not identified"}

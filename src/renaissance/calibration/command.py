@@ -86,6 +86,14 @@ def add_calibrate_command(subparsers) -> argparse.ArgumentParser:
         help="iterations of each local refinement (default 60)",
     )
     parser.add_argument(
+        "--profiles",
+        type=int,
+        default=0,
+        metavar="N",
+        help="profile each parameter at N points, re-fitting the others "
+        "(slow; default 0: slices only)",
+    )
+    parser.add_argument(
         "--seed",
         type=int,
         default=None,
@@ -118,6 +126,8 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
         return _error(f"{output} exists; pass --overwrite to replace it")
     if args.starts < 1 or args.screening < 1 or args.max_iterations < 1:
         return _error("--starts, --screening and --max-iterations must be at least 1")
+    if args.profiles < 0 or args.profiles == 1:
+        return _error("--profiles must be 0 (none) or at least 2")
     pwt_file = args.pwt or Path(args.targets).parent / PWT_FILE_NAME
     parameters = tuple(args.parameters) if args.parameters else DEFAULT_PARAMETERS
     try:
@@ -145,6 +155,8 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
             str(args.starts),
             "--screening",
             str(args.screening),
+            "--profiles",
+            str(args.profiles),
         ]
     )
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -159,6 +171,7 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
             starts=args.starts,
             seed=seed,
             max_iterations=args.max_iterations,
+            profile_points=args.profiles,
             progress=say,
         )
         write_outputs(result, staging, command, figure=not args.no_figure)

@@ -8,6 +8,9 @@ Two views, both from ensembles of the fast engine:
   fit misses is reported as missed, and does not make every slice empty). A parameter
   whose acceptable share is small is pinned by the data; one that can take most of its
   range is not identified by these targets (given the others).
+- *profiles* (optional, slower): each parameter is held at points of its range while
+  the others are re-fitted (L-BFGS-B from the best fit); where the re-fitted set still
+  meets every target, the data cannot tell that value from the best fit.
 - the *screening envelope*: the Latin-hypercube members binned by each parameter's value,
   with the share of members in each bin that meet every target. It shows the whole
   plausible space, not only the neighbourhood of the best fit.
@@ -19,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from renaissance.calibration.problem import CalibrationProblem
-from renaissance.calibration.search import Screening
+from renaissance.calibration.search import Screening, refine
 
 SLICE_POINTS = 21
 """Points per parameter in a slice through the best fit (every 5% of the range)."""
@@ -130,4 +133,62 @@ def screening_envelope(
             row[f"bin {b + 1}"] = float(every[members].mean()) if members.any() else np.nan
         row["members"] = len(every)
         rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def profiles(
+    problem: CalibrationProblem, best: np.ndarray, points: int = 5, max_iterations: int = 10
+) -> pd.DataFrame:
+    """Profile each parameter: hold it on a grid, re-fit the others, record the fit.
+
+    Parameters
+    ----------
+    problem : CalibrationProblem
+    best : numpy.ndarray, shape (P,)
+        Best fit in unit-cube coordinates (start of every re-fit).
+    points : int
+        Grid points over each parameter's range.
+    max_iterations : int
+        L-BFGS-B iterations of each re-fit (a few: the profile is a bound on the best
+        loss at that value, not its exact minimum).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per parameter and grid value: ``parameter``, ``value``, ``loss``,
+        ``targets_met`` (count), ``all_met`` (bool).
+    """
+    grid = np.linspace(0.0, 1.0, points)
+    rows = []
+    for j, parameter in enumerate(problem.parameters):
+        for value in grid:
+            fit = refine(problem, best, max_iterations, fixed=(j, float(value)))
+            met = problem.inside(fit.values[None, :])[0]
+            rows.append(
+                {
+                    "parameter": parameter.name,
+                    "value": float(parameter.value(value)),
+                    "loss": fit.loss,
+                    "targets_met": int(met.sum()),
+                    "all_met": bool(met.all()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def profile_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per parameter: share of profile points meeting every target, and their span."""
+    rows = []
+    for name, group in table.groupby("parameter", sort=False):
+        ok = group[group["all_met"]]
+        share = float(group["all_met"].mean())
+        rows.append(
+            {
+                "parameter": name,
+                "profile_low": float(ok["value"].min()) if len(ok) else np.nan,
+                "profile_high": float(ok["value"].max()) if len(ok) else np.nan,
+                "profile_share": share,
+                "profile_verdict": classify(share),
+            }
+        )
     return pd.DataFrame(rows)

@@ -7,6 +7,7 @@ Files written into one folder (see :func:`write_outputs`):
 - ``fit.csv`` and ``fit.md`` — target, range, simulated value, inside or not; the facts
   that are not targets and why; the fitted parameters; identifiability;
 - ``parameters.csv``, ``identifiability.csv``, ``screening_envelope.csv``,
+  ``profiles.csv`` (when profiles were asked for),
   ``screening.csv`` (every screening member: parameters, target values, loss);
 - ``fit.png`` — simulated against observed, the years after 2008 shaded as validation.
 """
@@ -114,6 +115,7 @@ def fit_markdown(result: CalibrationResult, command: str) -> str:
                 "Share of each parameter's plausible range in which every target stays inside its "
                 "range when that parameter alone moves; *binding targets* leave their range first.",
                 _markdown(ident),
+                *_profile_section(result),
                 "## Screening envelope",
                 "Share of the Latin-hypercube members meeting every target, by fifth of each "
                 "parameter's range.",
@@ -124,6 +126,19 @@ def fit_markdown(result: CalibrationResult, command: str) -> str:
         )
         + "\n"
     )
+
+
+def _profile_section(result: CalibrationResult) -> list[str]:
+    if result.profiles is None:
+        return []
+    from renaissance.calibration.identifiability import profile_summary
+
+    return [
+        "## Identifiability (profiles)",
+        "Each parameter held at points of its range while the others are re-fitted; the "
+        "span of values at which the re-fitted set still meets every target.",
+        _markdown(profile_summary(result.profiles)),
+    ]
 
 
 def write_outputs(
@@ -143,6 +158,8 @@ def write_outputs(
     put("fit.md", fit_markdown(result, command))
     put("identifiability.csv", result.slices.to_csv(index=False))
     put("screening_envelope.csv", result.envelope.to_csv(index=False))
+    if result.profiles is not None:
+        put("profiles.csv", result.profiles.to_csv(index=False))
     parameters = pd.DataFrame(
         [
             {

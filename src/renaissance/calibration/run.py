@@ -14,7 +14,11 @@ import numpy as np
 import pandas as pd
 
 from renaissance.calibration.facts import read_facts
-from renaissance.calibration.identifiability import screening_envelope, slices
+from renaissance.calibration.identifiability import (
+    profiles,
+    screening_envelope,
+    slices,
+)
 from renaissance.calibration.mapping import Target, Unmapped, calibration_targets
 from renaissance.calibration.problem import (
     DEFAULT_PARAMETERS,
@@ -51,6 +55,9 @@ class CalibrationResult:
         Facts that are not targets, with the reason.
     pwt : pandas.DataFrame
         Italy's Penn World Table series (for the figure).
+    profiles : pandas.DataFrame or None
+        Profile points (:func:`renaissance.calibration.identifiability.profiles`), when
+        asked for.
     """
 
     scenario: str
@@ -62,6 +69,7 @@ class CalibrationResult:
     envelope: pd.DataFrame
     unmapped: list[Unmapped] = field(default_factory=list)
     pwt: pd.DataFrame | None = None
+    profiles: pd.DataFrame | None = None
 
     @property
     def best(self) -> LocalFit:
@@ -110,6 +118,8 @@ def calibrate(
     starts: int = DEFAULT_STARTS,
     seed: int = 2011,
     max_iterations: int = 60,
+    slice_points: int = 21,
+    profile_points: int = 0,
     progress=None,
 ) -> CalibrationResult:
     """Calibrate a scenario's parameters to the stylised facts up to 2008 and PWT.
@@ -130,6 +140,11 @@ def calibrate(
         Seed of the hypercube; the same seed gives the same result.
     max_iterations : int
         Iterations of each local refinement.
+    slice_points : int
+        Grid points per parameter in the identifiability slices.
+    profile_points : int
+        Grid points per parameter of the profiles (0: no profiles; each point is a
+        re-fit of the other parameters, so this is the slow part).
     progress : callable, optional
         ``progress(message)`` is called between stages.
 
@@ -158,11 +173,14 @@ def calibrate(
         problem=problem,
         screening=screening,
         fits=fits,
-        slices=slices(problem, fits[0].unit),
+        slices=slices(problem, fits[0].unit, slice_points),
         envelope=screening_envelope(problem, screening),
         unmapped=unmapped,
         pwt=pwt,
     )
+    if profile_points > 0:
+        say(f"profiles: {profile_points} points for each of {len(problem.parameters)} parameters")
+        result.profiles = profiles(problem, fits[0].unit, profile_points)
     say(f"done: {problem.evaluations} runs")
     return result
 

@@ -78,9 +78,30 @@ def screen(
     return Screening(unit, values, problem.loss(values), problem.inside(values))
 
 
-def refine(problem: CalibrationProblem, start: np.ndarray, max_iterations: int = 60) -> LocalFit:
-    """Refine one start with L-BFGS-B in the unit cube (ensemble forward differences)."""
+def refine(
+    problem: CalibrationProblem,
+    start: np.ndarray,
+    max_iterations: int = 60,
+    fixed: tuple[int, float] | None = None,
+) -> LocalFit:
+    """Refine one start with L-BFGS-B in the unit cube (ensemble forward differences).
+
+    Parameters
+    ----------
+    problem : CalibrationProblem
+    start : numpy.ndarray, shape (P,)
+        Starting point in unit-cube coordinates.
+    max_iterations : int
+        L-BFGS-B iterations.
+    fixed : (int, float), optional
+        Coordinate held at a value (for profiles): its bounds are set equal.
+    """
     size = len(start)
+    bounds = [(0.0, 1.0)] * size
+    if fixed is not None:
+        bounds[fixed[0]] = (fixed[1], fixed[1])
+        start = np.array(start, dtype=float)
+        start[fixed[0]] = fixed[1]
     cache: dict[bytes, tuple[float, np.ndarray]] = {}
 
     def loss_and_gradient(point: np.ndarray):
@@ -102,7 +123,7 @@ def refine(problem: CalibrationProblem, start: np.ndarray, max_iterations: int =
         np.asarray(start, dtype=float),
         jac=True,
         method="L-BFGS-B",
-        bounds=[(0.0, 1.0)] * size,
+        bounds=bounds,
         options={"maxiter": max_iterations, "ftol": 1e-10},
     )
     best = np.clip(result.x, 0.0, 1.0)
