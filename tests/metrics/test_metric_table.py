@@ -141,3 +141,16 @@ def test_territorial_table_of_an_ensemble_has_no_class_columns(results):
     ensemble = xr.concat([results, results], dim="member")
     table = territorial_table(ensemble, "district", windows=WINDOWS)
     assert not any("trajectory" in column for column in table.columns)
+
+
+def test_resilience_columns_appear_only_with_a_shock(results, table):
+    assert not any("shock" in column for column in table.columns)
+    shocked = results.copy(deep=True)
+    shocked["World Demand Shock Size"].loc[{"scenario": "loser"}] = -0.3
+    with_shock = headline_table(shocked, windows=WINDOWS)
+    fall = with_shock["national employment fall after the shock (%)"]
+    assert np.isnan(fall["baseline"])
+    assert fall["loser"] == pytest.approx(
+        100 * (1 - (10000 * 0.7 + 90000) / (10000 * 0.91 + 90000))
+    )
+    assert np.isnan(with_shock.loc["loser", "years to recover within 1% of the pre-shock level"])

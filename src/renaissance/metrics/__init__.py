@@ -19,6 +19,9 @@ from renaissance.metrics.registry import compute_metric as compute_metric
 from renaissance.metrics.registry import describe_metric as describe_metric
 from renaissance.metrics.registry import metric_names as metric_names
 from renaissance.metrics.resilience import resilience as resilience
+from renaissance.metrics.resilience import (
+    resilience_after_own_shock as resilience_after_own_shock,
+)
 from renaissance.metrics.resilience import shock_start_year as shock_start_year
 from renaissance.metrics.table import default_reference as default_reference
 from renaissance.metrics.table import format_table as format_table
@@ -55,6 +58,7 @@ __all__ = [
     "metric_names",
     "quantity_path",
     "resilience",
+    "resilience_after_own_shock",
     "shock_start_year",
     "table_to_csv",
     "territorial_table",

@@ -25,13 +25,10 @@ run). Names are lower-case words joined by underscores:
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-import xarray as xr
-
 from renaissance.metrics.changes import DEFAULT_WINDOWS, change
 from renaissance.metrics.costs import cost_per_capital_point, cost_per_job, cumulative_spending
 from renaissance.metrics.quantities import QUANTITIES, UNITS, quantity_path, value_at
-from renaissance.metrics.resilience import resilience, shock_start_year
+from renaissance.metrics.resilience import resilience_after_own_shock
 from renaissance.metrics.trajectories import (
     BELLANDI_TRAJECTORIES,
     GVC_MODELS,
@@ -59,20 +56,6 @@ def _word(text):
 
 def _window_word(window):
     return f"{int(window[0])}_{int(window[1])}"
-
-
-def _resilience_metric(results, scale, field):
-    starts = shock_start_year(results)
-    path = quantity_path(results, "employment", scale)
-    values = xr.full_like(starts, np.nan, dtype=float)
-    for index in np.ndindex(starts.shape):
-        start = float(starts.values[index]) if starts.ndim else float(starts.values)
-        if np.isnan(start):
-            continue
-        selection = dict(zip(starts.dims, index, strict=True))
-        outcome = resilience(path.isel(selection), start)[field]
-        values[selection] = float(outcome)
-    return values
 
 
 def _build_registry(windows=DEFAULT_WINDOWS):
@@ -157,7 +140,7 @@ def _build_registry(windows=DEFAULT_WINDOWS):
                 "Dmnl",
                 f"largest fall of {scale} employment after the scenario's shock, as a "
                 "fraction of the pre-shock level",
-                lambda r, s=scale: _resilience_metric(r, s, "depth"),
+                lambda r, s=scale: resilience_after_own_shock(r, scale=s)["depth"],
             )
         )
         add(
@@ -166,7 +149,7 @@ def _build_registry(windows=DEFAULT_WINDOWS):
                 "year",
                 f"years from the scenario's shock until {scale} employment is back within "
                 "1% of its pre-shock level (NaN if never)",
-                lambda r, s=scale: _resilience_metric(r, s, "recovery_years"),
+                lambda r, s=scale: resilience_after_own_shock(r, scale=s)["recovery_years"],
             )
         )
     return registry

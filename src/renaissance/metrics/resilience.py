@@ -23,7 +23,7 @@ entrepreneurial confidence as the district's factor of resilience.
 import numpy as np
 import xarray as xr
 
-from renaissance.metrics.quantities import value_at
+from renaissance.metrics.quantities import quantity_path, value_at
 
 SHOCKS = (
     ("World Demand Shock Size", "World Demand Shock Start"),
@@ -139,3 +139,42 @@ def shock_start_year(results):
     if not starts:
         raise ValueError("the results carry none of the model's shock parameters")
     return xr.concat(starts, dim="shock").min("shock", skipna=True)
+
+
+def resilience_after_own_shock(results, quantity="employment", scale="nation", tolerance=0.01):
+    """Resilience of each scenario or member after its own shock, against the pre-shock level.
+
+    Parameters
+    ----------
+    results : xarray.Dataset
+        Results with the shock parameters (see :func:`shock_start_year`).
+    quantity, scale : str
+        See :func:`renaissance.metrics.quantity_path`; ``scale`` must be ``nation`` or
+        ``districts`` (one path per scenario).
+    tolerance : float
+        See :func:`resilience`.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``depth`` (Dmnl), ``trough_year`` and ``recovery_years`` (year) over the extra dims;
+        NaN where a scenario or member has no shock.
+    """
+    if scale not in ("nation", "districts"):
+        raise ValueError(f"scale {scale!r} must be 'nation' or 'districts'")
+    starts = shock_start_year(results)
+    path = quantity_path(results, quantity, scale)
+    fields = ("depth", "trough_year", "recovery_years")
+    outcome = xr.Dataset({field: xr.full_like(starts, np.nan, dtype=float) for field in fields})
+    for index in np.ndindex(starts.shape):
+        start = float(starts.values[index])
+        if np.isnan(start):
+            continue
+        selection = dict(zip(starts.dims, index, strict=True))
+        one = resilience(path.isel(selection), start, tolerance=tolerance)
+        for field in fields:
+            outcome[field][selection] = float(one[field])
+    outcome["depth"].attrs = {"units": "Dmnl"}
+    outcome["trough_year"].attrs = {"units": "year"}
+    outcome["recovery_years"].attrs = {"units": "year"}
+    return outcome

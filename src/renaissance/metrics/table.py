@@ -3,6 +3,7 @@
 import math
 import textwrap
 
+import numpy as np
 import pandas as pd
 
 from renaissance.metrics.changes import DEFAULT_WINDOWS, change, check_window
@@ -13,6 +14,7 @@ from renaissance.metrics.costs import (
     difference_from_reference,
 )
 from renaissance.metrics.quantities import QUANTITIES, quantity_path, value_at
+from renaissance.metrics.resilience import resilience_after_own_shock, shock_start_year
 from renaissance.metrics.trajectories import (
     BELLANDI_TRAJECTORIES,
     GVC_MODELS,
@@ -74,8 +76,11 @@ def headline_table(results, reference=None, windows=DEFAULT_WINDOWS):
         exports, value added and composite capital for the nation and for all districts;
         new policy spending over the last window (M€); and, with a reference, national
         jobs against the reference (thousand persons), cost per job (k€/job) and cost
-        per 0.01 of district composite capital (M€); then the number of districts on each
-        Bellandi trajectory and in each GVC model (see ``docs/results.md``).
+        per 0.01 of district composite capital (M€); if a scenario has a shock, the
+        largest fall of national employment after it (%, against the pre-shock level)
+        and the years to recover (NaN for scenarios without a shock or without recovery);
+        then the number of districts on each Bellandi trajectory and in each GVC model
+        (see ``docs/results.md``).
     """
     windows = [check_window(window) for window in windows]
     if not windows:
@@ -106,6 +111,14 @@ def headline_table(results, reference=None, windows=DEFAULT_WINDOWS):
         )
         columns[f"cost per 0.01 district composite capital {_en_dash(last)} (M€)"] = _per_scenario(
             cost_per_capital_point(results, reference, last)
+        )
+    if np.isfinite(shock_start_year(results).values).any():
+        outcome = resilience_after_own_shock(results)
+        columns["national employment fall after the shock (%)"] = 100.0 * _per_scenario(
+            outcome["depth"]
+        )
+        columns["years to recover within 1% of the pre-shock level"] = _per_scenario(
+            outcome["recovery_years"]
         )
     trajectories = bellandi_trajectory(results, last)
     for label in BELLANDI_TRAJECTORIES:
