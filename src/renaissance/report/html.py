@@ -25,6 +25,7 @@ figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; border: 1
 figcaption { font-size: .85rem; color: #555; }
 .note { font-size: .85rem; color: #555; }
 code { font-size: .85rem; }
+.scroll { overflow-x: auto; }
 """
 
 
@@ -34,7 +35,8 @@ def _escape(value):
 
 def _table(head, rows):
     """An HTML table from a header row and body rows (both already HTML)."""
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f"<div class='scroll'>{table}</div>"
 
 
 def _metrics_table(table):
