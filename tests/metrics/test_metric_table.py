@@ -154,3 +154,11 @@ def test_resilience_columns_appear_only_with_a_shock(results, table):
         100 * (1 - (10000 * 0.7 + 90000) / (10000 * 0.91 + 90000))
     )
     assert np.isnan(with_shock.loc["loser", "years to recover within 1% of the pre-shock level"])
+
+
+def test_a_single_run_is_one_row_named_run(results):
+    single = results.sel(scenario="policy", drop=True)
+    table = headline_table(single, windows=WINDOWS)
+    assert list(table.index) == ["run"]
+    assert table.attrs["reference"] is None
+    assert not any(column.startswith("cost per") for column in table.columns)
