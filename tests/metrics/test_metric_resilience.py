@@ -83,3 +83,23 @@ def test_shock_start_is_read_from_the_scenario_shocks():
     starts = shock_start_year(results)
     assert np.isnan(starts.sel(scenario="baseline").item())
     assert starts.sel(scenario="policy").item() == 2030.0
+
+
+def test_each_element_can_have_its_own_shock_start():
+    paths = xr.concat(
+        [path_of(v_shape(start=2030)), path_of(v_shape(start=2040)), path_of(v_shape())],
+        dim="member",
+    )
+    starts = xr.DataArray([2030.0, 2040.0, np.nan], dims="member")
+    outcome = resilience(paths, starts)
+    np.testing.assert_allclose(outcome["depth"].values[:2], 0.2)
+    np.testing.assert_allclose(outcome["trough_year"].values[:2], [2033, 2043])
+    np.testing.assert_allclose(outcome["recovery_years"].values[:2], 7.0)
+    assert np.isnan(outcome["depth"].values[2])  # no shock, no measure
+
+
+def test_a_shock_in_the_first_year_needs_a_reference_path():
+    with pytest.raises(ValueError, match="give a reference path"):
+        resilience(path_of(v_shape()), shock_start=2020)
+    outcome = resilience(path_of(v_shape()), shock_start=2020, reference=100.0)
+    assert outcome["depth"].item() == pytest.approx(0.2)

@@ -23,7 +23,7 @@ entrepreneurial confidence as the district's factor of resilience.
 import numpy as np
 import xarray as xr
 
-from renaissance.metrics.quantities import quantity_path, value_at
+from renaissance.metrics.quantities import quantity_path
 
 SHOCKS = (
     ("World Demand Shock Size", "World Demand Shock Start"),
@@ -34,22 +34,41 @@ SHOCKS = (
 """Scenario shocks of the model: (size variable, start variable)."""
 
 
-def _reduce_recovery(gap, times, shock_start, tolerance):
-    """Depth, trough year and recovery time along the last axis of ``gap``."""
-    after = times >= shock_start - 1e-9
-    gap_after = gap[..., after]
-    times_after = times[after]
-    gap_filled = np.where(np.isnan(gap_after), -np.inf, gap_after)
+def _reduce_recovery(gap, times, starts, tolerance):
+    """Depth, trough year and recovery time along the last axis of ``gap``.
+
+    ``starts`` has the shape of ``gap`` without its last axis (one shock start per
+    element; NaN: no shock, all outputs NaN).
+    """
+    after = times >= starts[..., None] - 1e-9
+    gap_filled = np.where(after & ~np.isnan(gap), gap, -np.inf)
     trough_index = gap_filled.argmax(axis=-1)
     depth = np.maximum(0.0, np.take_along_axis(gap_filled, trough_index[..., None], -1)[..., 0])
-    recovered = gap_after <= tolerance
-    index = np.arange(times_after.size)
-    recovered &= index >= trough_index[..., None]
-    any_recovered = recovered.any(axis=-1)
+    index = np.arange(times.size)
+    recovered = after & (gap <= tolerance) & (index >= trough_index[..., None])
     first = recovered.argmax(axis=-1)
-    recovery = np.where(any_recovered, times_after[first] - shock_start, np.nan)
+    recovery = np.where(recovered.any(axis=-1), times[first] - starts, np.nan)
     recovery = np.where(depth <= tolerance, 0.0, recovery)
-    return depth, times_after[trough_index], recovery
+    trough = times[trough_index]
+    no_shock = np.isnan(starts)
+    return (
+        np.where(no_shock, np.nan, depth),
+        np.where(no_shock, np.nan, trough),
+        np.where(no_shock, np.nan, recovery),
+    )
+
+
+def _pre_shock_level(path, starts):
+    """Level of ``path`` (time last) in the last saved year before each start."""
+    times = path["time"].values.astype(float)
+    positions = np.searchsorted(times, np.nan_to_num(starts, nan=times[-1]) - 1e-9) - 1
+    if np.any(positions[~np.isnan(starts)] < 0):
+        raise ValueError(
+            "no saved year before the shock start: give a reference path "
+            f"(first saved year {times[0]:g})"
+        )
+    positions = np.clip(positions, 0, None)
+    return np.take_along_axis(path.values, positions[..., None], -1)[..., 0]
 
 
 def resilience(path, shock_start, reference=None, tolerance=0.01):
@@ -59,12 +78,13 @@ def resilience(path, shock_start, reference=None, tolerance=0.01):
     ----------
     path : xarray.DataArray
         A quantity over ``time`` (year), any other dims.
-    shock_start : float
-        First year of the shock (year); a saved year after the first one when
-        ``reference`` is None.
+    shock_start : float or xarray.DataArray
+        First year of the shock (year); a DataArray gives one start per element of
+        ``path`` without ``time`` (broadcast; NaN: no shock, outputs NaN). With
+        ``reference`` None a start must come after the first saved year.
     reference : xarray.DataArray or None
         Reference path broadcastable to ``path`` (same units). None: the level of
-        ``path`` in the last saved year before ``shock_start``.
+        ``path`` in the last saved year before the shock start.
     tolerance : float
         Relative gap (fraction) below which the path counts as recovered.
 
@@ -76,23 +96,26 @@ def resilience(path, shock_start, reference=None, tolerance=0.01):
         with the dims of ``path`` except ``time``.
     """
     times = path["time"].values.astype(float)
-    shock_start = float(shock_start)
-    if not times[0] <= shock_start <= times[-1]:
+    starts = xr.DataArray(shock_start) if not isinstance(shock_start, xr.DataArray) else shock_start
+    starts = starts.astype(float)
+    finite = starts.values[np.isfinite(starts.values)]
+    if finite.size and not (times[0] <= finite.min() and finite.max() <= times[-1]):
         raise ValueError(
-            f"shock start {shock_start:g} is outside the saved years {times[0]:g}-{times[-1]:g}"
+            f"shock start {finite.min():g}-{finite.max():g} is outside the saved years "
+            f"{times[0]:g}-{times[-1]:g}"
         )
+    path, starts = xr.broadcast(path, starts)
+    path = path.transpose(..., "time")
+    starts = starts.isel(time=0, drop=True) if "time" in starts.dims else starts
+    starts = starts.transpose(*path.dims[:-1])
     if reference is None:
-        before = times[times < shock_start - 1e-9]
-        if before.size == 0:
-            raise ValueError(
-                f"no saved year before the shock start {shock_start:g}: give a reference path"
-            )
-        reference = value_at(path, before[-1])
-    gap = 1.0 - path / reference
-    gap = gap.transpose(..., "time")
-    depth, trough, recovery = _reduce_recovery(gap.values, times, shock_start, tolerance)
-    dims = gap.dims[:-1]
-    coordinates = {name: gap.coords[name] for name in dims if name in gap.coords}
+        level = _pre_shock_level(path, starts.values)
+        gap_values = 1.0 - path.values / level[..., None]
+    else:
+        gap_values = (1.0 - path / reference).transpose(*path.dims).values
+    depth, trough, recovery = _reduce_recovery(gap_values, times, starts.values, tolerance)
+    dims = path.dims[:-1]
+    coordinates = {name: path.coords[name] for name in dims if name in path.coords}
     return xr.Dataset(
         {
             "depth": (dims, depth, {"units": "Dmnl", "description": "largest relative fall"}),
@@ -163,18 +186,7 @@ def resilience_after_own_shock(results, quantity="employment", scale="nation", t
     if scale not in ("nation", "districts"):
         raise ValueError(f"scale {scale!r} must be 'nation' or 'districts'")
     starts = shock_start_year(results)
-    path = quantity_path(results, quantity, scale)
-    fields = ("depth", "trough_year", "recovery_years")
-    outcome = xr.Dataset({field: xr.full_like(starts, np.nan, dtype=float) for field in fields})
-    for index in np.ndindex(starts.shape):
-        start = float(starts.values[index])
-        if np.isnan(start):
-            continue
-        selection = dict(zip(starts.dims, index, strict=True))
-        one = resilience(path.isel(selection), start, tolerance=tolerance)
-        for field in fields:
-            outcome[field][selection] = float(one[field])
-    outcome["depth"].attrs = {"units": "Dmnl"}
-    outcome["trough_year"].attrs = {"units": "year"}
-    outcome["recovery_years"].attrs = {"units": "year"}
-    return outcome
+    if not np.isfinite(starts.values).any():
+        nothing = xr.full_like(starts, np.nan, dtype=float)
+        return xr.Dataset({"depth": nothing, "trough_year": nothing, "recovery_years": nothing})
+    return resilience(quantity_path(results, quantity, scale), starts, tolerance=tolerance)
