@@ -140,9 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
+    from renaissance.calibration.command import add_calibrate_command
     from renaissance.scenario_commands import add_scenario_commands
+    from renaissance.sensitivity.command import add_sensitivity_command
 
     add_scenario_commands(subparsers)
+    add_sensitivity_command(subparsers)
+    add_calibrate_command(subparsers)
     add_simulate(subparsers)
     return parser
 

@@ -97,6 +97,26 @@ def _run(args) -> int:
     return 0
 
 
+def default_windows(horizon) -> list[tuple[float, float]]:
+    """Windows of the metrics: from 2025 (the year before the library's policies start,
+    or the first reported year if later) to ten years on and to the end of the horizon."""
+    first = 2025.0 if horizon.start <= 2025.0 < horizon.stop else horizon.start
+    windows = [(first, min(first + 10.0, horizon.stop)), (first, horizon.stop)]
+    return list(dict.fromkeys(windows))
+
+
+def _window(text: str) -> tuple[float, float]:
+    import argparse
+
+    try:
+        first, last = (float(part) for part in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"window {text!r} is not FIRST:LAST (years)") from None
+    if not last > first:
+        raise argparse.ArgumentTypeError(f"window {text!r}: LAST must be after FIRST")
+    return first, last
+
+
 def _compare(args) -> int:
     from renaissance.comparison import check_comparable, netcdf_ready, run_scenarios
     from renaissance.metrics import format_table, headline_table
@@ -136,10 +156,19 @@ def _compare(args) -> int:
             "--reference",
             f"{reference!r} is not one of the compared scenarios ({', '.join(meta)})",
         )
+    windows = args.windows or default_windows(scenarios[0].horizon)
+    for first, last in windows:
+        if not scenarios[0].horizon.start <= first < last <= scenarios[0].horizon.stop:
+            raise ScenarioError(
+                args.files[0],
+                "--windows",
+                f"window {first:g}:{last:g} is not inside the horizon "
+                f"{scenarios[0].horizon.start:g}-{scenarios[0].horizon.stop:g}",
+            )
     with output_directory(args.output, args.overwrite) as scratch:
         netcdf_ready(results).to_netcdf(scratch / "results.nc", engine="netcdf4")
-        write_comparison_outputs(results, meta, scratch, reference=reference)
-    table = headline_table(results, reference=reference)
+        write_comparison_outputs(results, meta, scratch, reference=reference, windows=windows)
+    table = headline_table(results, reference=reference, windows=windows)
     print(format_table(table))
     if not args.quiet:
         print(
@@ -232,5 +261,12 @@ def add_scenario_commands(subparsers) -> None:
                 "--reference",
                 metavar="NAME",
                 help="scenario the others are measured against (default: the first)",
+            )
+            parser.add_argument(
+                "--windows",
+                nargs="+",
+                type=_window,
+                metavar="FIRST:LAST",
+                help="years of the change metrics (default 2025:2035 2025:END, in the horizon)",
             )
         parser.set_defaults(handler=_guarded(name, handler))

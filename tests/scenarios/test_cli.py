@@ -82,3 +82,50 @@ def test_failure_while_running_leaves_no_partial_output(write, tmp_path, monkeyp
     assert calls == ["short", "other"]
     assert not output.exists()
     assert list(tmp_path.glob(".out.*")) == []
+
+
+def test_compare_writes_the_full_set_of_outputs(write, tmp_path, capsys):
+    base = write(
+        "base.yaml",
+        """
+        name: base
+        description: no policy
+        horizon: {stop: 2032, dt: 0.25}
+    """,
+    )
+    mix = write(
+        "mix.yaml",
+        """
+        name: mix
+        description: training from 2026
+        extends: base.yaml
+        policies:
+          - {instrument: Vocational Training, scale: local, budget: 100}
+    """,
+    )
+    output = tmp_path / "comparison"
+    assert main(["compare", str(base), str(mix), "-o", str(output), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "base" in out and "mix" in out
+    names = {p.name for p in output.iterdir()}
+    assert {"results.nc", "metrics.csv", "report.html"} <= names
+    assert {"national_employment.png", "national_employment.svg"} <= names
+    with xr.open_dataset(output / "results.nc") as data:
+        assert data["scenario"].values.tolist() == ["base", "mix"]
+        assert {"District", "Region", "time", "scenario"} <= set(data.dims)
+        assert data["scenario_budget"].values.tolist() == [0.0, 100.0]
+        assert data.attrs["integrator"] == "euler" and data.attrs["model_sha256"]
+    html = (output / "report.html").read_text(encoding="utf-8")
+    assert "training from 2026" in html
+
+
+def test_compare_refuses_incomparable_scenarios(write, tmp_path, capsys):
+    short = write("short.yaml", "name: short\ndescription: d\nhorizon: {stop: 2000}\n")
+    long = write("long.yaml", "name: long\ndescription: d\nhorizon: {stop: 2010}\n")
+    assert main(["compare", str(short), str(long), "-o", str(tmp_path / "x")]) == 2
+    assert "horizon" in capsys.readouterr().err
+    assert main(["compare", str(short), "-o", str(tmp_path / "x")]) == 2
+    assert "at least two scenarios" in capsys.readouterr().err
+    assert main(["compare", str(short), str(short), "-o", str(tmp_path / "x")]) == 2
+    assert "two scenarios are named 'short'" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
