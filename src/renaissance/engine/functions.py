@@ -18,7 +18,7 @@ def _safe_divide(a, b, fill):
     # instead of dividing everywhere and selecting afterwards (3x faster on large arrays)
     b = np.asarray(b)
     ok = ~(np.abs(b) < SMALL)  # a NaN denominator must give NaN, as in PySD
-    out = np.empty(np.broadcast_shapes(np.shape(a), b.shape, np.shape(fill)))
+    out = np.empty(np.broadcast(a, b, fill).shape)  # np.broadcast: C, unlike broadcast_shapes
     out[...] = fill
     np.divide(a, b, out=out, where=ok)
     return out
@@ -62,7 +62,7 @@ def power(a, b):
 def if_then_else(condition, true_value, false_value):
     """Both branches are evaluated; the run loop silences floating-point warnings."""
     chosen = np.asarray(condition) != 0
-    out = np.empty(np.broadcast_shapes(chosen.shape, np.shape(true_value), np.shape(false_value)))
+    out = np.empty(np.broadcast(chosen, true_value, false_value).shape)
     out[...] = false_value
     np.copyto(out, true_value, where=chosen)
     return out

@@ -185,6 +185,8 @@ class Plan:
         for key in self.orders.step_order:
             if key in needed:
                 fn = series_functions.get(key) or self.fns.get(key)
+                unwrapped = getattr(fn, "unwrapped", None)
+                fn = (unwrapped and unwrapped()) or fn
                 step_order.append((key, self.index.get(key), fn))
         return RunState(env, y, disc, members, t0, dt, final, saveper, step_order, controls)
 

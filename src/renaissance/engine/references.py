@@ -49,7 +49,7 @@ def reference_node(compiler, var, subscripts: list[str] | None, scope) -> Node:
             raise ModelStructureError(
                 f"variable {scope.element!r} subscripts {var.name!r}, which has no subscripts"
             )
-        return Node(lambda env: env[key], tuple(var.dims), None, deps, deps, 0)
+        return Node(lambda env: env[key], tuple(var.dims), None, deps, deps, 0, key)
     if len(subscripts) != len(var.dims):
         raise ModelStructureError(
             f"variable {scope.element!r} refers to {var.name}{subscripts}, "
@@ -83,7 +83,7 @@ def reference_node(compiler, var, subscripts: list[str] | None, scope) -> Node:
 
     if not fancy:
         if trivial:
-            return Node(lambda env: env[key], tuple(dims), None, deps, deps, 0)
+            return Node(lambda env: env[key], tuple(dims), None, deps, deps, 0, key)
         return Node(lambda env: env[key][index], tuple(dims), None, deps, deps)
 
     def select(env):

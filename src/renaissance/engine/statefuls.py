@@ -308,4 +308,4 @@ def node_for(stateful: Stateful) -> Node:
     """The Node through which expressions read a stateful's output."""
     key = stateful.key
     deps = frozenset({key})
-    return Node(lambda env: env[key], stateful.dims, None, deps, deps, 0)
+    return Node(lambda env: env[key], stateful.dims, None, deps, deps, 0, key)
