@@ -133,6 +133,7 @@ def test_report_shows_scenarios_escaped_and_provenance(written, results):
     assert results.attrs["model_sha256"] in page
     for policy in SYSTEM_MIX:
         assert policy in page
+    assert "<td>2026</td>" in page and "2,026" not in page  # years without separators
     assert "District trajectories 2025–2050" in page
 
 

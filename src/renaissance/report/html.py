@@ -98,6 +98,13 @@ def _policies_table(policies):
 
 
 def _plain(value):
+    """A policy setting as text: years and whole numbers without separators, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float) and float(value).is_integer():
+        return str(int(value))
     if isinstance(value, list | tuple):
         return ", ".join(_plain(item) for item in value)
     if isinstance(value, dict):
