@@ -119,7 +119,7 @@ def _window(text: str) -> tuple[float, float]:
 
 def _compare(args) -> int:
     from renaissance.comparison import check_comparable, netcdf_ready, run_scenarios
-    from renaissance.metrics import format_table, headline_table
+    from renaissance.metrics import format_table
     from renaissance.report import write_comparison_outputs
 
     scenarios = _load_all(args.files)
@@ -167,9 +167,10 @@ def _compare(args) -> int:
             )
     with output_directory(args.output, args.overwrite) as scratch:
         netcdf_ready(results).to_netcdf(scratch / "results.nc", engine="netcdf4")
-        write_comparison_outputs(results, meta, scratch, reference=reference, windows=windows)
-    table = headline_table(results, reference=reference, windows=windows)
-    print(format_table(table))
+        outputs = write_comparison_outputs(
+            results, meta, scratch, reference=reference, windows=windows
+        )
+    print(format_table(outputs.table))
     if not args.quiet:
         print(
             f"wrote results.nc, metrics.csv, figures and report.html to {args.output}",
