@@ -19,6 +19,8 @@ def _safe_divide(a, b, fill):
     b = np.asarray(b)
     ok = ~(np.abs(b) < SMALL)  # a NaN denominator must give NaN, as in PySD
     out = np.empty(np.broadcast(a, b, fill).shape)  # np.broadcast: C, unlike broadcast_shapes
+    if ok.all():  # usual case: no pass writing the fill value first
+        return np.divide(a, b, out=out)
     out[...] = fill
     np.divide(a, b, out=out, where=ok)
     return out
