@@ -48,7 +48,13 @@ def test_post_2008_facts_are_validation(mapped):
 def test_pwt_targets_present(mapped):
     _, targets, _ = mapped
     ids = {t.id for t in targets}
-    assert {"PWT-hc-1995", "PWT-hc-2008", "PWT-tfp-1995-2007", "PWT-tfp-slowdown"} <= ids
+    assert {
+        "PWT-hc-1995",
+        "PWT-hc-2008",
+        "PWT-tfp-1995-2007",
+        "PWT-tfp-slowdown",
+        "PWT-exports-1991-2007",
+    } <= ids
 
 
 def test_sign_targets_are_strict(mapped):

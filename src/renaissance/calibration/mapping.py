@@ -471,6 +471,27 @@ def _pwt_targets(pwt) -> list[Target]:
             compute=_tfp_growth(labour_share, 1995, 2007),
         )
     )
+    exports = pwt["csh_x"] * pwt["rgdpna"]
+    export_growth = float(exports.loc[2007] / exports.loc[1991] - 1)
+    targets.append(
+        Target(
+            "PWT-exports-1991-2007",
+            "relative change of national manufacturing exports 1991-2007 (kept pace)",
+            "sign",
+            1.0,
+            0.0,
+            np.inf,
+            unit="fraction",
+            source=(
+                "seed 001 §2: up to 2007 Italian manufacturing kept pace with France, "
+                "Germany and the United Kingdom in exports (Coltorti 2012); PWT 9.1 "
+                f"csh_x × rgdpna, Italy, {export_growth:+.2f} (a current-PPP share times "
+                "real GDP: a sign, not a volume)"
+            ),
+            variables=("National Manufacturing Exports",),
+            compute=_relative_change("National Manufacturing Exports", 1991, 2007),
+        )
+    )
     targets.append(
         Target(
             "PWT-tfp-slowdown",

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-PWT_COLUMNS = ("country", "isocode", "year", "hc", "rtfpna", "labsh", "delta")
+PWT_COLUMNS = ("country", "isocode", "year", "hc", "rtfpna", "labsh", "delta", "rgdpna", "csh_x")
 """Columns the calibration reads (human capital, TFP at constant national prices, labour
-share, depreciation rate)."""
+share, depreciation rate, real GDP, share of merchandise exports)."""
 
 
 def read_pwt(path: str | Path, isocode: str = "ITA") -> pd.DataFrame:
@@ -31,7 +31,8 @@ def read_pwt(path: str | Path, isocode: str = "ITA") -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by integer year; columns ``hc`` (index, PWT scale), ``rtfpna`` (2011 = 1),
-        ``labsh`` (fraction) and ``delta`` (1/year).
+        ``labsh`` (fraction), ``delta`` (1/year), ``rgdpna`` (million 2011 national
+        currency) and ``csh_x`` (share of merchandise exports in GDP at current PPPs).
 
     Raises
     ------
@@ -48,7 +49,8 @@ def read_pwt(path: str | Path, isocode: str = "ITA") -> pd.DataFrame:
     rows = table[table["isocode"] == isocode]
     if rows.empty:
         raise ValueError(f"{path}: no rows with isocode {isocode!r}")
-    return rows.set_index(rows["year"].astype(int))[["hc", "rtfpna", "labsh", "delta"]]
+    columns = ["hc", "rtfpna", "labsh", "delta", "rgdpna", "csh_x"]
+    return rows.set_index(rows["year"].astype(int))[columns]
 
 
 def growth_rate(series: pd.Series, start: int, stop: int) -> float:
