@@ -98,34 +98,40 @@ def open_scheduler(scheduler):
     if scheduler is None or scheduler == "in-process":
         yield None
         return
+    import dask
     from dask.distributed import Client, LocalCluster
 
     if isinstance(scheduler, Client):
         yield scheduler
         return
-    if scheduler == "processes":
-        cores = os.cpu_count() or 1
-        cluster = LocalCluster(
-            n_workers=cores, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-    elif scheduler == "local":
-        cluster = LocalCluster(
-            n_workers=1,
-            threads_per_worker=os.cpu_count() or 1,
-            processes=False,
-            dashboard_address=None,
-        )
-    else:
-        cluster = None
-    try:
-        client = Client(cluster if cluster is not None else scheduler)
+    # Dask starts worker processes with MALLOC_TRIM_THRESHOLD_=65536, which stops glibc
+    # from raising its mmap threshold: every large temporary of the engine is then
+    # mapped and unmapped again, and a chunk takes about twice as long (measured). Keep
+    # glibc's default for the workers of a cluster started here (and their restarts).
+    with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+        if scheduler == "processes":
+            cores = os.cpu_count() or 1
+            cluster = LocalCluster(
+                n_workers=cores, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+        elif scheduler == "local":
+            cluster = LocalCluster(
+                n_workers=1,
+                threads_per_worker=os.cpu_count() or 1,
+                processes=False,
+                dashboard_address=None,
+            )
+        else:
+            cluster = None
         try:
-            yield client
+            client = Client(cluster if cluster is not None else scheduler)
+            try:
+                yield client
+            finally:
+                client.close()
         finally:
-            client.close()
-    finally:
-        if cluster is not None:
-            cluster.close()
+            if cluster is not None:
+                cluster.close()
 
 
 def map_chunks(
