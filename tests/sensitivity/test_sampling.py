@@ -45,6 +45,14 @@ def test_fast_needs_enough_samples():
         sample(PROBLEM, "fast", 64)
 
 
+def test_latin_hypercube_needs_more_runs_only_to_be_analysed():
+    from renaissance.sensitivity import analyze, evaluate_function
+
+    drawn = sample(PROBLEM, "lhs", 40, seed=1)  # enough for bands
+    with pytest.raises(ValueError, match=r"lhs: samples N=40 must exceed 40: its RBD-FAST"):
+        analyze(drawn, evaluate_function(lambda x: x[:, 0], drawn))
+
+
 def test_unknown_method_suggests_a_close_one():
     with pytest.raises(ValueError, match=r"method 'sobel' .* did you mean 'sobol'"):
         sample(PROBLEM, "sobel", 64)

@@ -28,7 +28,12 @@ import warnings
 import numpy as np
 import xarray as xr
 
-from renaissance.sensitivity.sampling import RBD_HARMONICS, SampleSet, derived_seed
+from renaissance.sensitivity.sampling import (
+    RBD_HARMONICS,
+    SampleSet,
+    check_samples,
+    derived_seed,
+)
 
 INDICES = {
     "sobol": ("S1", "S1_conf", "ST", "ST_conf"),
@@ -76,7 +81,7 @@ def _analyze_vector(
     nan = {name: np.full(size, np.nan) for name in INDICES[samples.method]}
     too_few = samples.method == "lhs" and keep.sum() <= 4 * RBD_HARMONICS
     if too_few or not keep.any() or np.ptp(values[keep]) == 0:
-        # too few usable runs, or an output that does not vary: indices are undefined
+        # too few usable runs (failures), or an output that does not vary: undefined
         return {**nan, "runs_used": int(keep.sum())}
     x, y = samples.values[keep], values[keep]
     with warnings.catch_warnings():
@@ -167,6 +172,9 @@ def analyze(
     """
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+    check_samples(
+        samples.method, samples.samples, samples.options.get("harmonics", 4), analysed=True
+    )
     if isinstance(outputs, xr.DataArray):
         outputs = outputs.to_dataset(name=outputs.name or "output")
     names = [n for n in outputs.data_vars if n != "status"]

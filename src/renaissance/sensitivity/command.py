@@ -36,7 +36,7 @@ def _run(args) -> int:
         if args.output.exists() and not args.overwrite:
             raise ValueError(f"{args.output} exists; choose another folder or pass --overwrite")
         check_scheduler(args.scheduler)
-        check_samples(args.method, args.samples, 4)
+        check_samples(args.method, args.samples, analysed=True)
         specs = parse_outputs(args.outputs)
         problem = define_problem(args.parameters)
         setup = Setup.for_scenario(args.scenario)

@@ -7,7 +7,7 @@ sobol      ``SALib.sample.sobol`` (Saltelli's scheme   ``N (D + 2)``; ``N (2D + 
            on a scrambled Sobol' sequence)             second-order indices
 morris     ``SALib.sample.morris`` (N trajectories)    ``N (D + 1)``
 fast       ``SALib.sample.fast_sampler`` (eFAST)       ``N D``, N > 4 M² (M = 4: N > 64)
-lhs        ``SALib.sample.latin``                      ``N``, N > 40 (RBD-FAST, M = 10)
+lhs        ``SALib.sample.latin``                      ``N``; N > 40 to analyse (RBD-FAST)
 =========  ==========================================  ==================================
 
 Every sampler gets a seed derived from the study's seed, so the same seed gives the same
@@ -86,7 +86,12 @@ def _check_method(method: str) -> None:
         raise ValueError(f"method {method!r} is not one of {METHODS}{hint}")
 
 
-def check_samples(method: str, samples: int, harmonics: int) -> None:
+def check_samples(method: str, samples: int, harmonics: int = 4, *, analysed: bool = False) -> None:
+    """Refuse a sample size the method cannot use.
+
+    ``analysed``: the samples will be analysed too (Latin hypercubes then need more
+    than ``4 RBD_HARMONICS`` runs for RBD-FAST; for uncertainty bands any N >= 2 does).
+    """
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)):
         raise ValueError(f"samples must be an integer, got {samples!r}")
     if method == "sobol" and (samples < 2 or samples & (samples - 1)):
@@ -102,7 +107,9 @@ def check_samples(method: str, samples: int, harmonics: int) -> None:
         )
     if method == "morris" and samples < 2:
         raise ValueError(f"morris: samples N={samples} must be at least 2 trajectories")
-    if method == "lhs" and samples <= 4 * RBD_HARMONICS:
+    if method == "lhs" and samples < 2:
+        raise ValueError(f"lhs: samples N={samples} must be at least 2")
+    if method == "lhs" and analysed and samples <= 4 * RBD_HARMONICS:
         raise ValueError(
             f"lhs: samples N={samples} must exceed {4 * RBD_HARMONICS}: its RBD-FAST indices "
             f"use M = {RBD_HARMONICS} harmonics and bootstrap on half of the runs"

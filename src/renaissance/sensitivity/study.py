@@ -18,7 +18,7 @@ from renaissance.sensitivity.executor import check_scheduler, open_scheduler
 from renaissance.sensitivity.outputs import OutputSpec, parse_outputs
 from renaissance.sensitivity.problem import Problem, define_problem
 from renaissance.sensitivity.robustness import Comparison, compare_outputs
-from renaissance.sensitivity.sampling import DEFAULT_SEED, SampleSet, sample
+from renaissance.sensitivity.sampling import DEFAULT_SEED, SampleSet, check_samples, sample
 
 
 @dataclass
@@ -132,6 +132,7 @@ def run_study(
     StudyResult
     """
     check_scheduler(scheduler)
+    check_samples(method, samples, analysed=True)
     specs = parse_outputs(outputs)
     setup = _as_setup(scenario)
     other = None if compare is None else _as_setup(compare)
