@@ -97,3 +97,26 @@ def test_failed_sobol_runs_drop_their_whole_block():
     indices = analyze(drawn, xr.DataArray(values, dims="member", name="y"))
     assert int(indices["runs_used"].sel(output="y")) == 64 * 4 - 4
     assert np.isfinite(indices["S1"]).all()
+
+
+def test_metric_outputs_equal_the_metrics_of_the_runs(short_setup, small_problem):
+    from renaissance.metrics import compute_metric, metric_names
+    from renaissance.sensitivity.evaluation import run_chunk
+    from renaissance.sensitivity.outputs import parse_outputs
+
+    name = "nation_employment_change_2025_2035"
+    assert name in metric_names()
+    setup = short_setup.__class__.for_model(final_time=2036, dt=0.5)
+    drawn = sample(small_problem, "lhs", 6, seed=9)
+    specs = parse_outputs([name, "National Manufacturing Employment@2035"])
+    in_passes = run_chunk(setup, drawn.to_frame(), specs, engine_chunk=4)  # passes: 4 + 2
+    model, _, options = build(setup)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        whole = model.run_ensemble(drawn.to_frame(), **options)
+    np.testing.assert_allclose(in_passes[name], compute_metric(whole, name), rtol=1e-12)
+    np.testing.assert_allclose(
+        in_passes["National Manufacturing Employment@2035"],
+        whole["National Manufacturing Employment"].sel(time=2035),
+        rtol=1e-12,
+    )
