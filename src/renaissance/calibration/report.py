@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from renaissance.calibration.run import CalibrationResult
@@ -187,8 +186,3 @@ def write_outputs(
         plot_fit(result, path)
         written.append(path)
     return written
-
-
-def inside_share(result: CalibrationResult) -> float:
-    """Share of targets inside their ranges at the best fit."""
-    return float(np.mean(result.fit_table()["inside"]))

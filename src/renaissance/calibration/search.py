@@ -102,7 +102,7 @@ def refine(
         bounds[fixed[0]] = (fixed[1], fixed[1])
         start = np.array(start, dtype=float)
         start[fixed[0]] = fixed[1]
-    cache: dict[bytes, tuple[float, np.ndarray]] = {}
+    cache: dict[bytes, tuple[float, np.ndarray]] = {}  # point -> (loss, gradient)
 
     def loss_and_gradient(point: np.ndarray):
         point = np.clip(point, 0.0, 1.0)
@@ -114,8 +114,8 @@ def refine(
             values, _ = problem.simulate(points)
             losses = problem.loss(values)
             gradient = (losses[1:] - losses[0]) / steps
-            cache[key] = (float(losses[0]), gradient, values[0])
-        value, gradient, _ = cache[key]
+            cache[key] = (float(losses[0]), gradient)
+        value, gradient = cache[key]
         return value, gradient
 
     result = minimize(
