@@ -72,3 +72,9 @@ def test_errors_name_the_problem(text, message):
 def test_malformed_specifications(text, message):
     with pytest.raises(ValueError, match=message):
         parse_output(text)
+
+
+def test_metric_names_are_outputs_and_reference_metrics_are_refused():
+    assert parse_output("nation_employment_2050").metric == "nation_employment_2050"
+    with pytest.raises(ValueError, match=r"'cost_per_job_2025_2050' needs a reference"):
+        parse_output("cost_per_job_2025_2050")

@@ -49,6 +49,14 @@ def _metric_names() -> list[str]:
     return list(metric_names())
 
 
+def _needs_reference(name: str) -> bool:
+    # renaissance.metrics has no public flag for this yet; read its registry entry.
+    from renaissance.metrics import registry
+
+    metric = getattr(registry, "_REGISTRY", {}).get(name)
+    return bool(getattr(metric, "needs_reference", False))
+
+
 @dataclass(frozen=True)
 class OutputSpec:
     """One output of a study.
@@ -166,6 +174,11 @@ def parse_output(text: str) -> OutputSpec:
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"an output must be a non-empty string, got {text!r}")
     if text in _metric_names():
+        if _needs_reference(text):
+            raise ValueError(
+                f"metric {text!r} needs a reference scenario, which an output of one "
+                "scenario does not have; compare two scenarios with --compare instead"
+            )
         return OutputSpec(text=text, metric=text)
     match = _SPEC.match(text)
     if not match:
