@@ -117,3 +117,16 @@ def test_failure_while_running_exits_1_and_writes_nothing(
     assert run([str(short_model), *BASE, "-o", str(tmp_path / "study")]) == 1
     assert "MemoryError: out of memory in chunk 3" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_compare_writes_the_paired_comparison(short_model, tmp_path):
+    out = tmp_path / "study"
+    assert run([str(short_model), *BASE, "--compare", str(short_model), "-o", str(out)]) == 0
+    comparison = xr.open_dataset(out / "comparison.nc")
+    variable = comparison["National Manufacturing Employment@2000"]
+    # the same model on both sides: every run is a tie, A never beats B
+    assert float(abs(variable).max()) == 0.0
+    assert variable.attrs["share"] == 0.0 and variable.attrs["ties"] == 1.0
+    comparison.close()
+    html = (out / "summary.html").read_text(encoding="utf-8")
+    assert "Policy robustness" in html and "What decides the difference" in html

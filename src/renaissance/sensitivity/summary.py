@@ -84,6 +84,11 @@ def summary_html(result, attrs: dict, figures: dict[str, Path]) -> str:
         parts.append("<h2>Policy robustness</h2>")
         for comparison in result.comparisons:
             parts.append("<pre>" + html.escape(comparison.summary()) + "</pre>")
+            difference = str(comparison.indices["output"].values[0])
+            parts.append(
+                f"<p>What decides the difference — indices of {html.escape(difference)}:</p>"
+            )
+            parts.append(_index_table(comparison.indices, difference))
     if result.indices is not None:
         parts.append("<h2>Which parameters matter</h2>")
         parts.append(
