@@ -27,6 +27,18 @@ def test_the_three_notebooks_exist():
 
 
 @pytest.mark.parametrize("name", ["quickstart", "sensitivity", "policy_robustness"])
+def test_notebook_has_the_keys_of_nbformat_4_5(name):
+    document = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))
+    assert (document["nbformat"], document["nbformat_minor"]) == (4, 5)
+    ids = [cell["id"] for cell in document["cells"]]
+    assert len(set(ids)) == len(ids)
+    for cell in document["cells"]:
+        assert {"cell_type", "id", "metadata", "source"} <= set(cell)
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+@pytest.mark.parametrize("name", ["quickstart", "sensitivity", "policy_robustness"])
 def test_notebook_runs(name, monkeypatch):
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
