@@ -120,3 +120,11 @@ def test_metric_outputs_equal_the_metrics_of_the_runs(short_setup, small_problem
         whole["National Manufacturing Employment"].sel(time=2035),
         rtol=1e-12,
     )
+
+
+def test_a_worker_with_another_model_file_refuses_to_run(short_setup):
+    from dataclasses import replace
+
+    other = replace(short_setup, model_sha256="0" * 64)
+    with pytest.raises(ValueError, match=r"has sha256 .* not 000000000000… as on the caller"):
+        build(other)
