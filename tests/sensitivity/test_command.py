@@ -64,6 +64,11 @@ def test_writes_every_file_and_refuses_to_overwrite(short_model, tmp_path, capsy
     }
     assert indices.attrs["runs"] == 6 and indices.attrs["method"] == "morris"
     indices.close()
+    from renaissance.sensitivity import open_study
+
+    opened = open_study(out)
+    assert set(opened) == {"outputs", "indices", "bands"}
+    assert opened["outputs"]["samples"].dims == ("member", "parameter")
     html = (out / "summary.html").read_text(encoding="utf-8")
     assert "data:image/png;base64," in html and "Hiring Adjustment Time" in html
     before = (out / "outputs.nc").stat().st_mtime_ns
