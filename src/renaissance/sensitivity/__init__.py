@@ -39,8 +39,8 @@ from renaissance.sensitivity.writing import open_study as open_study
 from renaissance.sensitivity.writing import write_study as write_study
 
 __all__ = [
-    "Comparison",
     "METHODS",
+    "Comparison",
     "OutputSpec",
     "Problem",
     "Rule",
