@@ -34,6 +34,24 @@ def test_threaded_local_cluster_gives_identical_results(short_setup, drawn):
     xr.testing.assert_identical(here, there)
 
 
+def test_a_cluster_address_gives_identical_results_and_stays_up(short_setup, drawn):
+    from dask.distributed import Client, LocalCluster
+
+    here = evaluate(short_setup, drawn, OUTPUTS, chunk_size=20, quiet=True)
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        there = evaluate(
+            short_setup,
+            drawn,
+            OUTPUTS,
+            chunk_size=20,
+            scheduler=cluster.scheduler_address,
+            quiet=True,
+        )
+        with Client(cluster.scheduler_address) as client:  # not shut down by evaluate
+            assert client.submit(sum, [1, 2]).result() == 3
+    xr.testing.assert_identical(here, there)
+
+
 _ATTEMPTS = []
 
 
