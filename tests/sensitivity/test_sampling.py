@@ -48,9 +48,12 @@ def test_fast_needs_enough_samples():
 def test_latin_hypercube_needs_more_runs_only_to_be_analysed():
     from renaissance.sensitivity import analyze, evaluate_function
 
-    drawn = sample(PROBLEM, "lhs", 40, seed=1)  # enough for bands
-    with pytest.raises(ValueError, match=r"lhs: samples N=40 must exceed 40: its RBD-FAST"):
+    drawn = sample(PROBLEM, "lhs", 41, seed=1)  # enough for bands
+    with pytest.raises(ValueError, match=r"lhs: samples N=41 must be at least 42: its RBD"):
         analyze(drawn, evaluate_function(lambda x: x[:, 0], drawn))
+    smallest = sample(PROBLEM, "lhs", 42, seed=1)
+    indices = analyze(smallest, evaluate_function(lambda x: x[:, 0], smallest))
+    assert np.isfinite(indices["S1_conf"]).all()
 
 
 def test_unknown_method_suggests_a_close_one():

@@ -29,6 +29,7 @@ import numpy as np
 import xarray as xr
 
 from renaissance.sensitivity.sampling import (
+    LHS_ANALYSED_MINIMUM,
     RBD_HARMONICS,
     SampleSet,
     check_samples,
@@ -79,7 +80,7 @@ def _analyze_vector(
     keep = _usable_rows(samples, values)
     size = samples.problem.size
     nan = {name: np.full(size, np.nan) for name in INDICES[samples.method]}
-    too_few = samples.method == "lhs" and keep.sum() <= 4 * RBD_HARMONICS
+    too_few = samples.method == "lhs" and keep.sum() < LHS_ANALYSED_MINIMUM
     if too_few or not keep.any() or np.ptp(values[keep]) == 0:
         # too few usable runs (failures), or an output that does not vary: undefined
         return {**nan, "runs_used": int(keep.sum())}

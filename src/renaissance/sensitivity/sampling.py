@@ -7,7 +7,7 @@ sobol      ``SALib.sample.sobol`` (Saltelli's scheme   ``N (D + 2)``; ``N (2D + 
            on a scrambled Sobol' sequence)             second-order indices
 morris     ``SALib.sample.morris`` (N trajectories)    ``N (D + 1)``
 fast       ``SALib.sample.fast_sampler`` (eFAST)       ``N D``, N > 4 M² (M = 4: N > 64)
-lhs        ``SALib.sample.latin``                      ``N``; N > 40 to analyse (RBD-FAST)
+lhs        ``SALib.sample.latin``                      ``N``; N >= 42 to analyse (RBD-FAST)
 =========  ==========================================  ==================================
 
 Every sampler gets a seed derived from the study's seed, so the same seed gives the same
@@ -27,6 +27,9 @@ from renaissance.sensitivity.problem import Problem
 METHODS = ("sobol", "morris", "fast", "lhs")
 RBD_HARMONICS = 10
 """Harmonics M of the RBD-FAST analysis of a Latin hypercube (SALib's default)."""
+LHS_ANALYSED_MINIMUM = 4 * RBD_HARMONICS + 2
+"""Fewest Latin hypercube runs RBD-FAST can analyse: its bias correction divides by
+``1 - 2M/n`` and its bootstrap draws ``n = N // 2`` runs, so ``N // 2 > 2M``."""
 DEFAULT_SEED = 20260401
 
 
@@ -90,7 +93,7 @@ def check_samples(method: str, samples: int, harmonics: int = 4, *, analysed: bo
     """Refuse a sample size the method cannot use.
 
     ``analysed``: the samples will be analysed too (Latin hypercubes then need more
-    than ``4 RBD_HARMONICS`` runs for RBD-FAST; for uncertainty bands any N >= 2 does).
+    :data:`LHS_ANALYSED_MINIMUM` runs for RBD-FAST; for bands any N >= 2 does).
     """
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)):
         raise ValueError(f"samples must be an integer, got {samples!r}")
@@ -109,10 +112,10 @@ def check_samples(method: str, samples: int, harmonics: int = 4, *, analysed: bo
         raise ValueError(f"morris: samples N={samples} must be at least 2 trajectories")
     if method == "lhs" and samples < 2:
         raise ValueError(f"lhs: samples N={samples} must be at least 2")
-    if method == "lhs" and analysed and samples <= 4 * RBD_HARMONICS:
+    if method == "lhs" and analysed and samples < LHS_ANALYSED_MINIMUM:
         raise ValueError(
-            f"lhs: samples N={samples} must exceed {4 * RBD_HARMONICS}: its RBD-FAST indices "
-            f"use M = {RBD_HARMONICS} harmonics and bootstrap on half of the runs"
+            f"lhs: samples N={samples} must be at least {LHS_ANALYSED_MINIMUM}: its RBD-FAST "
+            f"indices use M = {RBD_HARMONICS} harmonics and bootstrap on half of the runs"
         )
 
 
