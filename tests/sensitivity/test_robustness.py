@@ -26,6 +26,22 @@ def test_rules_recover_a_known_box():
     assert sum(rule.runs for rule in rules) == 2000
 
 
+def test_conditions_on_one_parameter_read_as_an_interval():
+    from renaissance.sensitivity.discovery import Condition, Rule
+
+    rule = Rule(
+        (Condition("x", 0.2, True), Condition("y", 5.0, False), Condition("x", 0.6, False)),
+        runs=10,
+        share=0.5,
+        coverage=0.25,
+    )
+    assert rule.box() == "0.2 < x <= 0.6 and y <= 5"
+    assert str(rule) == (
+        "if 0.2 < x <= 0.6 and y <= 5: outcome holds in 50% of 10 runs "
+        "(25% of all runs where it holds)"
+    )
+
+
 def test_a_constant_outcome_gives_one_rule_for_everything():
     frame = pd.DataFrame({"a": np.linspace(0, 1, 50)})
     (rule,) = discover_rules(frame, np.ones(50, dtype=bool))

@@ -55,8 +55,32 @@ class Rule:
     share: float
     coverage: float
 
+    def box(self) -> str:
+        """The conditions with those on one parameter merged into one interval."""
+        lows: dict[str, float] = {}
+        highs: dict[str, float] = {}
+        for condition in self.conditions:
+            if condition.above:
+                lows[condition.parameter] = max(
+                    condition.threshold, lows.get(condition.parameter, -np.inf)
+                )
+            else:
+                highs[condition.parameter] = min(
+                    condition.threshold, highs.get(condition.parameter, np.inf)
+                )
+        parts = []
+        for name in dict.fromkeys(c.parameter for c in self.conditions):
+            low, high = lows.get(name), highs.get(name)
+            if low is not None and high is not None:
+                parts.append(f"{low:.4g} < {name} <= {high:.4g}")
+            elif low is not None:
+                parts.append(f"{name} > {low:.4g}")
+            else:
+                parts.append(f"{name} <= {high:.4g}")
+        return " and ".join(parts) or "everywhere"
+
     def __str__(self) -> str:
-        box = " and ".join(map(str, self.conditions)) or "everywhere"
+        box = self.box()
         return (
             f"if {box}: outcome holds in {100 * self.share:.0f}% of {self.runs} runs "
             f"({100 * self.coverage:.0f}% of all runs where it holds)"
