@@ -58,15 +58,19 @@ def _chain_node(plain: Node, conditions, branches, branch_dims) -> Node:
     identity = perm == tuple(range(len(perm)))
     extra = (1,) * len(branch_dims)
     known: list = [None, None]  # condition arrays, branch index
+    cells: list = []  # cells per member of the result, once known
 
     def evaluate(env):
+        if cells and env["$E"] * cells[0] < GATHER_MIN_CELLS:
+            return fallback(env)  # decided without evaluating the branches twice
         masks = [f(env) for f in condition_fns]
         if any(m.shape[0] != 1 for m in masks):
             return fallback(env)
         values = [f(env) for f in branch_fns]
         values = [v.reshape((v.shape[0], *extra)) if v.ndim == 1 else v for v in values]
         shape = np.broadcast_shapes(*(v.shape for v in values))
-        if shape[0] * masks[0][0].size * int(np.prod(shape[1:])) < GATHER_MIN_CELLS:
+        cells[:] = [masks[0][0].size * int(np.prod(shape[1:]))]
+        if shape[0] * cells[0] < GATHER_MIN_CELLS:
             return fallback(env)
         if known[0] is None or any(a is not b for a, b in zip(known[0], masks, strict=True)):
             index = np.full(masks[0][0].shape, len(masks), dtype=np.intp)
