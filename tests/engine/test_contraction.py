@@ -1,8 +1,9 @@
 """The sparse contraction by a shared membership matrix equals the dense einsum.
 
-Covers one-hot membership in and out of order, weights, regions with no district, the
-kept dim before or after the others, the gather direction (``SUM(M[D, R!] * x[R!])``)
-and NaN/inf falling back to the dense result (0 x NaN spreads as in PySD).
+Covers one-hot membership in order, grouped by region in another order and in random
+order, weights, regions with no district, the kept dim before or after the others, the
+gather direction (``SUM(M[D, R!] * x[R!])``) and NaN/inf falling back to the dense
+result (0 x NaN spreads as in PySD).
 """
 
 from __future__ import annotations
@@ -20,9 +21,13 @@ def _node(name: str, dims: tuple[str, ...], env_key: str) -> Node:
     return Node(lambda env: env[env_key], dims, None, frozenset({name}), frozenset({name}))
 
 
-def _membership(rng, in_order: bool, empty_region: bool, weighted: bool) -> np.ndarray:
+def _membership(rng, in_order, empty_region: bool, weighted: bool) -> np.ndarray:
+    """One region per district: sorted by region (True), listed region by region with the
+    regions in another order ("grouped"), or in random order (False)."""
     regions = np.sort(rng.integers(0, REGIONS - 1 if empty_region else REGIONS, DISTRICTS))
-    if not in_order:
+    if in_order == "grouped":
+        regions = rng.permutation(REGIONS)[regions]
+    elif not in_order:
         regions = rng.permutation(regions)
     matrix = np.zeros((DISTRICTS, REGIONS))
     matrix[np.arange(DISTRICTS), regions] = rng.uniform(0.5, 2.0, DISTRICTS) if weighted else 1
@@ -38,7 +43,7 @@ def _dense(matrix_node, value_node, env, out_dims):
         C.SPARSE_MIN_WORK = saved
 
 
-@pytest.mark.parametrize("in_order", [True, False])
+@pytest.mark.parametrize("in_order", [True, "grouped", False])
 @pytest.mark.parametrize("empty_region", [True, False])
 @pytest.mark.parametrize("weighted", [True, False])
 @pytest.mark.parametrize("prefer", [("Instrument", "Region"), ("Region", "Instrument")])

@@ -49,10 +49,9 @@ class Sparse:
         self.kept_size = matrix.shape[1]
         self.complete = len(self.present) == self.kept_size
         self.density = len(self.summed) / max(1, matrix.size)
-        # every summed index used exactly once, in order: no gather needed
-        self.in_order = np.array_equal(self.summed, np.arange(matrix.shape[0]))
         # every summed index used: a non-finite input shows in the sums
         self.covering = len(np.unique(self.summed)) == matrix.shape[0]
+        self.blocks = _blocks(matrix)
 
     def contract(self, value: np.ndarray, axis: int) -> np.ndarray:
         """Sum over ``axis`` of ``value`` times the matrix; the kept dim takes its place.
@@ -63,19 +62,48 @@ class Sparse:
         shape[axis] = self.kept_size
         if len(self.summed) == 0:
             return np.zeros(shape)
-        weights = self.weights.reshape((-1,) + (1,) * (value.ndim - 1 - axis))
-        if self.in_order:
-            picked = value if self.unit else value * weights
-        else:
-            picked = np.take(value, self.summed, axis=axis)
-            if not self.unit:
-                picked *= weights
+        trailing = (1,) * (value.ndim - 1 - axis)
+        if self.blocks is not None:
+            return self._contract_blocks(value, axis, shape, trailing)
+        picked = np.take(value, self.summed, axis=axis)
+        if not self.unit:
+            picked *= self.weights.reshape((-1, *trailing))
         sums = np.add.reduceat(picked, self.starts, axis=axis)
         if self.complete:
             return sums
         out = np.zeros(shape)
         out[(slice(None),) * axis + (self.present,)] = sums
         return out
+
+    def _contract_blocks(self, value, axis, shape, trailing):
+        """Summed indices in runs, one run per kept index: sum the runs in place, then
+        put the (small) sums in kept order; no gather of the large operand."""
+        starts, kept, weights, order = self.blocks
+        picked = value if self.unit else value * weights.reshape((-1, *trailing))
+        sums = np.add.reduceat(picked, starts, axis=axis)
+        if order is None:
+            return sums
+        if self.complete:
+            return np.take(sums, order, axis=axis)
+        out = np.zeros(shape)
+        out[(slice(None),) * axis + (kept,)] = sums
+        return out
+
+
+def _blocks(matrix: np.ndarray):
+    """``(run starts, kept index of each run, weights, order)`` when every summed index
+    has exactly one nonzero and each kept index's nonzeros form one run of consecutive
+    summed indices (districts listed region by region, in any region order); else None.
+    ``order`` puts the runs' sums in kept order (None: already in order)."""
+    rows, columns = np.nonzero(matrix)
+    if not np.array_equal(rows, np.arange(matrix.shape[0])):
+        return None
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(columns)) + 1]).astype(np.intp)
+    kept = columns[starts]
+    if len(np.unique(kept)) != len(kept):
+        return None
+    order = None if np.array_equal(kept, np.arange(matrix.shape[1])) else np.argsort(kept)
+    return starts, kept, matrix[rows, columns], order
 
 
 def _sparse_candidates(arrays: list[Node]) -> list[tuple[int, int, int, int]]:
