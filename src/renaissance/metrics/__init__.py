@@ -18,6 +18,7 @@ from renaissance.metrics.quantities import value_at as value_at
 from renaissance.metrics.registry import compute_metric as compute_metric
 from renaissance.metrics.registry import describe_metric as describe_metric
 from renaissance.metrics.registry import metric_names as metric_names
+from renaissance.metrics.registry import metric_needs_reference as metric_needs_reference
 from renaissance.metrics.resilience import resilience as resilience
 from renaissance.metrics.resilience import (
     resilience_after_own_shock as resilience_after_own_shock,
@@ -56,6 +57,7 @@ __all__ = [
     "gvc_model",
     "headline_table",
     "metric_names",
+    "metric_needs_reference",
     "quantity_path",
     "resilience",
     "resilience_after_own_shock",

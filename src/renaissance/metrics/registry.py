@@ -180,6 +180,16 @@ def describe_metric(name):
     return metric.units, metric.description
 
 
+def metric_needs_reference(name):
+    """True if the metric compares with a reference scenario (the cost metrics).
+
+    Returns
+    -------
+    bool
+    """
+    return _lookup(name).needs_reference
+
+
 def _lookup(name):
     if name not in _REGISTRY:
         import difflib

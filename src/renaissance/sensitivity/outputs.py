@@ -50,11 +50,9 @@ def _metric_names() -> list[str]:
 
 
 def _needs_reference(name: str) -> bool:
-    # renaissance.metrics has no public flag for this yet; read its registry entry.
-    from renaissance.metrics import registry
+    from renaissance.metrics import metric_names, metric_needs_reference
 
-    metric = getattr(registry, "_REGISTRY", {}).get(name)
-    return bool(getattr(metric, "needs_reference", False))
+    return name in metric_names() and metric_needs_reference(name)
 
 
 @dataclass(frozen=True)
