@@ -69,13 +69,14 @@ def _chain_node(plain: Node, conditions, branches, branch_dims) -> Node:
         values = [f(env) for f in branch_fns]
         values = [v.reshape((v.shape[0], *extra)) if v.ndim == 1 else v for v in values]
         shape = np.broadcast_shapes(*(v.shape for v in values))
-        cells[:] = [masks[0][0].size * int(np.prod(shape[1:]))]
+        cells[:] = [max(m[0].size for m in masks) * int(np.prod(shape[1:]))]
         if shape[0] * cells[0] < GATHER_MIN_CELLS:
             return fallback(env)
         if known[0] is None or any(a is not b for a, b in zip(known[0], masks, strict=True)):
-            index = np.full(masks[0][0].shape, len(masks), dtype=np.intp)
+            cell_shape = np.broadcast_shapes(*(m.shape[1:] for m in masks))
+            index = np.full(cell_shape, len(masks), dtype=np.intp)
             for number in range(len(masks) - 1, -1, -1):
-                index[masks[number][0] != 0] = number
+                index[np.broadcast_to(masks[number][0] != 0, cell_shape)] = number
             known[:] = [masks, index]
         stacked = np.empty((shape[0], len(values), *shape[1:]))
         for number, value in enumerate(values):
