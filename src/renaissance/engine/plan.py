@@ -168,8 +168,13 @@ class Plan:
         run(set(self.orders.init_order))
         env["$initialising"] = False
 
-        dynamic = self.orders.dynamic(set(overrides) - set(series_functions),
-                                      set(series_functions))
+        # A Patch changes some cells of a computed value: the variable keeps its own
+        # dynamics (the patch is re-applied after every evaluation below); values and
+        # series replace the variable as a whole.
+        patches = {k: v for k, v in overrides.items() if isinstance(v, Patch)}
+        dynamic = self.orders.dynamic(
+            set(overrides) - set(series_functions) - set(patches), set(series_functions)
+        )
         if "initial_time" in dynamic:
             raise UnsupportedFeatureError("time-dependent INITIAL TIME")
         if dt <= 0 or saveper <= 0:
@@ -187,6 +192,8 @@ class Plan:
                 fn = series_functions.get(key) or self.fns.get(key)
                 unwrapped = getattr(fn, "unwrapped", None)
                 fn = (unwrapped and unwrapped()) or fn
+                if key in patches and key not in self.index:
+                    fn = _patched(fn, patches[key], members)
                 step_order.append((key, self.index.get(key), fn))
         return RunState(env, y, disc, members, t0, dt, final, saveper, step_order, controls)
 
@@ -227,3 +234,12 @@ class Plan:
         env["$tin"] = np.array([held_time])
         self.evaluate(state, y, disc)
         return self.derivatives(state, y, disc)
+
+
+def _patched(fn, patch: Patch, members: int):
+    """``fn`` followed by the cell changes of ``patch`` (for a variable that changes in time)."""
+
+    def evaluate(env):
+        return patch.apply(fn(env), members)
+
+    return evaluate
