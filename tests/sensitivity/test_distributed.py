@@ -77,3 +77,37 @@ def test_without_retries_the_failure_surfaces():
 def test_unknown_scheduler_is_refused():
     with pytest.raises(ValueError, match=r"scheduler 'threads' is not one of"):
         check_scheduler("threads")
+
+
+def _dies_once(marker, item):
+    # the first attempt at item 2 kills its worker process outright (no exception)
+    import os
+    from pathlib import Path
+
+    if item == 2 and not Path(marker).exists():
+        Path(marker).write_text("died")
+        os._exit(1)
+    return item * 10
+
+
+def test_a_chunk_of_a_killed_worker_process_is_run_again(tmp_path):
+    import functools
+
+    from dask.distributed import Client, LocalCluster
+
+    marker = tmp_path / "died"
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        results = map_chunks(
+            functools.partial(_dies_once, str(marker)),
+            [0, 1, 2, 3],
+            [1, 1, 1, 1],
+            scheduler=client,
+            retries=0,
+        )
+    assert marker.exists()  # the worker really died once
+    assert results == [0, 10, 20, 30]
