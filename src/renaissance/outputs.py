@@ -56,21 +56,38 @@ def output_directory(directory: Path, overwrite: bool = False):
     directory : pathlib.Path
         Final location of the results.
     overwrite : bool
-        Replace an existing non-empty ``directory`` (only once the new one is complete).
+        Replace an existing non-empty ``directory`` (only once the new one is complete;
+        if the swap itself fails, the old folder is put back).
     """
     directory = check_output_directory(directory, overwrite)
     scratch = Path(
         tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".partial", dir=directory.parent)
     )
+    scratch.chmod(0o777 & ~_umask())  # mkdtemp makes it private; results are not
     try:
         yield scratch
+        _replace(scratch, directory)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
-    old = None
-    if directory.exists():
-        old = directory.with_name(f".{directory.name}.{os.getpid()}.old")
-        os.replace(directory, old)
-    os.replace(scratch, directory)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _replace(scratch: Path, directory: Path) -> None:
+    """Move ``scratch`` to ``directory``; an old ``directory`` is removed only after."""
+    if not directory.exists():
+        os.replace(scratch, directory)
+        return
+    old = directory.with_name(f".{directory.name}.{os.getpid()}.old")
+    os.replace(directory, old)
+    try:
+        os.replace(scratch, directory)
+    except BaseException:
+        os.replace(old, directory)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -98,9 +98,11 @@ def test_command_bad_input_exits_2(tmp_path, data_files, capsys, extra, message)
 
 def test_command_refuses_existing_output(tmp_path, data_files, capsys):
     (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "fit.csv").write_text("earlier results")
     argv = ["calibrate", "history", "--targets", str(data_files[0]), "-o", str(tmp_path / "out")]
     assert _main(argv) == 2
     assert "--overwrite" in capsys.readouterr().err
+    assert (tmp_path / "out" / "fit.csv").read_text() == "earlier results"
 
 
 def test_command_writes_outputs(tmp_path, data_files):

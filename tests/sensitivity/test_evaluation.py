@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 import xarray as xr
-from conftest import SHORT_HORIZON
+from sensitivity_reference import SHORT_HORIZON
 
 from renaissance.sensitivity import analyze, evaluate, sample
 from renaissance.sensitivity.evaluation import build

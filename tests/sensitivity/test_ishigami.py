@@ -7,7 +7,7 @@ S1 = 0.3139, 0.4424, 0; ST = 0.5576, 0.4424, 0.2437.
 
 import numpy as np
 import pytest
-from conftest import ishigami
+from sensitivity_reference import ishigami
 
 from renaissance.sensitivity import Problem, analyze, evaluate_function, sample
 

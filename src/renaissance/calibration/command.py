@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import argparse
 import shlex
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from renaissance.calibration.problem import DEFAULT_PARAMETERS
 from renaissance.calibration.run import DEFAULT_SCREENING_SIZE, DEFAULT_STARTS
+from renaissance.outputs import OutputError, check_output_directory, output_directory
 
 PWT_FILE_NAME = "pwt91_selected.csv"
 """The Penn World Table extract looked for beside the targets file by default."""
@@ -122,8 +121,10 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
     from renaissance.scenarios import ScenarioError, load_scenario, prepare_scenario
 
     output = Path(args.output)
-    if output.exists() and not args.overwrite:
-        return _error(f"{output} exists; pass --overwrite to replace it")
+    try:
+        check_output_directory(output, args.overwrite)
+    except OutputError as err:
+        return _error(str(err))
     if args.starts < 1 or args.screening < 1 or args.max_iterations < 1:
         return _error("--starts, --screening and --max-iterations must be at least 1")
     if args.profiles < 0 or args.profiles == 1:
@@ -159,25 +160,22 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
             str(args.profiles),
         ]
     )
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
     try:
-        result = calibrate(
-            prepare_scenario(scenario),
-            args.targets,
-            pwt_file,
-            parameters=parameters,
-            screening_size=args.screening,
-            starts=args.starts,
-            seed=seed,
-            max_iterations=args.max_iterations,
-            profile_points=args.profiles,
-            progress=say,
-        )
-        write_outputs(result, staging, command, figure=not args.no_figure)
-        _replace(staging, output)
+        with output_directory(output, args.overwrite) as staging:
+            result = calibrate(
+                prepare_scenario(scenario),
+                args.targets,
+                pwt_file,
+                parameters=parameters,
+                screening_size=args.screening,
+                starts=args.starts,
+                seed=seed,
+                max_iterations=args.max_iterations,
+                profile_points=args.profiles,
+                progress=say,
+            )
+            write_outputs(result, staging, command, figure=not args.no_figure)
     except Exception as err:  # the calibration failed: report, leave no partial output
-        shutil.rmtree(staging, ignore_errors=True)
         print(f"renaissance calibrate: failed: {type(err).__name__}: {err}", file=sys.stderr)
         return 1
     table = result.fit_table()
@@ -192,14 +190,3 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
                 f"{row['simulated']:.4g}, range [{row['low']:.4g}, {row['high']:.4g}]"
             )
     return 0
-
-
-def _replace(staging: Path, output: Path) -> None:
-    """Move the finished staging folder to ``output``, replacing an old one last."""
-    if output.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{output.name}-old-", dir=output.parent))
-        output.rename(old / output.name)
-        staging.rename(output)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        staging.rename(output)

@@ -19,6 +19,7 @@ from renaissance.sensitivity.sampling import DEFAULT_SEED, METHODS
 
 
 def _run(args) -> int:
+    from renaissance.outputs import check_output_directory
     from renaissance.sensitivity import study
     from renaissance.sensitivity.evaluation import Setup, check_outputs
     from renaissance.sensitivity.executor import check_scheduler
@@ -33,8 +34,7 @@ def _run(args) -> int:
 
     # Everything that can be checked before running is checked here: bad input is 2.
     try:
-        if args.output.exists() and not args.overwrite:
-            raise ValueError(f"{args.output} exists; choose another folder or pass --overwrite")
+        check_output_directory(args.output, args.overwrite)
         check_scheduler(args.scheduler)
         check_samples(args.method, args.samples, analysed=True)
         specs = parse_outputs(args.outputs)

@@ -19,14 +19,12 @@ Layout of the folder::
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import xarray as xr
 
 from renaissance._version import __version__
+from renaissance.outputs import output_directory
 
 
 def _netcdf_safe(dataset: xr.Dataset) -> xr.Dataset:
@@ -127,18 +125,14 @@ def write_study(result, directory, *, overwrite: bool = False) -> Path:
 
     Raises
     ------
-    FileExistsError
-        ``directory`` exists and ``overwrite`` is False.
+    renaissance.outputs.OutputError
+        ``directory`` exists and is not empty while ``overwrite`` is False, or its
+        parent cannot be written.
     """
     from renaissance.sensitivity.summary import summary_html
 
     target = Path(directory).resolve()
-    if target.exists() and not overwrite:
-        raise FileExistsError(f"{target} exists; choose another folder or pass --overwrite")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
-    staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the result is not
-    try:
+    with output_directory(target, overwrite) as staging:
         attrs = provenance(result)
         _netcdf_safe(_outputs_file(result.outputs, result.samples, attrs)).to_netcdf(
             staging / "outputs.nc"
@@ -169,36 +163,7 @@ def write_study(result, directory, *, overwrite: bool = False) -> Path:
         figures.mkdir()
         drawn = _figures(result, figures)
         (staging / "summary.html").write_text(summary_html(result, attrs, drawn), encoding="utf-8")
-        _replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return target
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _replace(staging: Path, target: Path) -> None:
-    """Move ``staging`` to ``target``; an old ``target`` is removed only after."""
-    if not target.exists():
-        os.replace(staging, target)
-        return
-    old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old"))
-    old.rmdir()
-    os.replace(target, old)
-    try:
-        os.replace(staging, target)
-    except BaseException:
-        os.replace(old, target)
-        raise
-    if old.is_dir():
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        old.unlink()
 
 
 def open_study(directory) -> dict[str, xr.Dataset]:
