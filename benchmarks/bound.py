@@ -104,5 +104,9 @@ def step_bound(model, members: int, bandwidth: float, op_seconds: float) -> dict
     work = work_per_step(model)
     memory = 16 * work["elements"] * members / bandwidth
     arithmetic = work["element_ops"] * members * op_seconds
-    return {**work, "memory_s": memory, "arithmetic_s": arithmetic,
-            "bound_s": max(memory, arithmetic)}
+    return {
+        **work,
+        "memory_s": memory,
+        "arithmetic_s": arithmetic,
+        "bound_s": max(memory, arithmetic),
+    }

@@ -53,8 +53,11 @@ def stock_names(model) -> list[str]:
     """The model's stocks: what an ensemble study keeps (all variables would be GBs)."""
     plan = model.plan
     keys = {s.key for s in plan.statefuls if type(s).__name__ == "Integ"}
-    return [v.name for v in plan.variables.values()
-            if v.kind == "aux" and v.node.step_deps & keys and v.node.cost == 0]
+    return [
+        v.name
+        for v in plan.variables.values()
+        if v.kind == "aux" and v.node.step_deps & keys and v.node.cost == 0
+    ]
 
 
 def ensemble_params(model, members: int) -> dict:
@@ -63,8 +66,11 @@ def ensemble_params(model, members: int) -> dict:
     params = {}
     state = model.plan.initialize(1, {}, set())
     for var in model.plan.variables.values():
-        if var.kind == "aux" and not var.dims and var.node.is_literal and var.key not in (
-            "initial_time", "final_time", "time_step", "saveper"
+        if (
+            var.kind == "aux"
+            and not var.dims
+            and var.node.is_literal
+            and var.key not in ("initial_time", "final_time", "time_step", "saveper")
         ):
             value = float(state.env[var.key].ravel()[0])
             if value != 0 and not float(value).is_integer():
@@ -80,8 +86,10 @@ def pytest_terminal_summary(terminalreporter):
     write("renaissance engine: ratios measured in this session")
     for (roster, engine, members), seconds in sorted(TIMINGS.items()):
         per_run = seconds / members
-        line = (f"  {roster:9s} {engine:5s} E={members:<6d} {seconds:9.3f} s "
-                f"{per_run * 1e3:9.3f} ms/run")
+        line = (
+            f"  {roster:9s} {engine:5s} E={members:<6d} {seconds:9.3f} s "
+            f"{per_run * 1e3:9.3f} ms/run"
+        )
         pysd = TIMINGS.get((roster, "pysd", 1))
         if engine == "fast" and pysd:
             line += f"  throughput x{pysd / per_run:,.0f} vs PySD"

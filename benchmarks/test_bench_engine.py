@@ -46,8 +46,9 @@ def test_ensemble(benchmark, fast_model, members):
     bound = step_bound(model, members, machine["bandwidth"], machine["op_seconds"])
     bound["total_s"] = bound["bound_s"] * _steps(model)
     BOUNDS[(roster, members)] = bound
-    benchmark.extra_info.update(roster=roster, members=members, parameters=len(params),
-                                bound_s=bound["total_s"])
+    benchmark.extra_info.update(
+        roster=roster, members=members, parameters=len(params), bound_s=bound["total_s"]
+    )
     rounds = 3 if members < 1_000 else 1
 
     def run():
@@ -72,6 +73,5 @@ def test_pysd_single_run(benchmark, roster):
 
         start = time.perf_counter()
         benchmark.pedantic(run, rounds=1, warmup_rounds=0)
-    benchmark.extra_info.update(roster=name, members=1,
-                                wall_s=time.perf_counter() - start)
+    benchmark.extra_info.update(roster=name, members=1, wall_s=time.perf_counter() - start)
     TIMINGS[(name, "pysd", 1)] = benchmark.stats.stats.mean

@@ -11,9 +11,7 @@ from pathlib import Path
 
 _SOURCE_ROOT = Path(__file__).resolve().parents[2]
 
-MODEL_DIRECTORY = Path(
-    os.environ.get("RENAISSANCE_MODEL_DIRECTORY", _SOURCE_ROOT / "models")
-)
+MODEL_DIRECTORY = Path(os.environ.get("RENAISSANCE_MODEL_DIRECTORY", _SOURCE_ROOT / "models"))
 """Directory holding ``renaissance.mdl`` and its CSV tables."""
 
 MODEL_FILE = MODEL_DIRECTORY / "renaissance.mdl"

@@ -32,9 +32,17 @@ V300  Do not put anything below this section - it will be ignored
 """
 
 
-def write_model(folder: Path, equations: dict[str, str], *, final: float = 10,
-                initial: float = 0, dt: float = 0.25, saveper: float = 1,
-                units: dict[str, str] | None = None, name: str = "model.mdl") -> Path:
+def write_model(
+    folder: Path,
+    equations: dict[str, str],
+    *,
+    final: float = 10,
+    initial: float = 0,
+    dt: float = 0.25,
+    saveper: float = 1,
+    units: dict[str, str] | None = None,
+    name: str = "model.mdl",
+) -> Path:
     """Write ``{lhs: rhs}`` equations plus a control section to ``folder/name``."""
     units = units or {}
     lines = ["{UTF-8}"]

@@ -21,8 +21,9 @@ EQUATIONS = {
 
 @pytest.fixture
 def model_file(tmp_path):
-    return write_model(tmp_path, EQUATIONS, final=4, dt=0.5, saveper=1,
-                       units={"Stock[Segment]": "widget"})
+    return write_model(
+        tmp_path, EQUATIONS, final=4, dt=0.5, saveper=1, units={"Stock[Segment]": "widget"}
+    )
 
 
 def test_csv_has_time_index_and_flattened_columns(model_file, tmp_path):
@@ -47,8 +48,16 @@ def test_netcdf_keeps_dims_and_units(model_file, tmp_path):
 
 def test_params_dt_and_cells(model_file, tmp_path):
     out = tmp_path / "out.csv"
-    argv = ["simulate", str(model_file), "-o", str(out), "--dt", "0.25",
-            "--params", "Rate[person]=0"]
+    argv = [
+        "simulate",
+        str(model_file),
+        "-o",
+        str(out),
+        "--dt",
+        "0.25",
+        "--params",
+        "Rate[person]=0",
+    ]
     assert main(argv) == 0
     table = pd.read_csv(out, index_col="Time")
     assert (table["Stock[person]"] == 10).all()

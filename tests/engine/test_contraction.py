@@ -65,8 +65,10 @@ def test_sum_over_districts_equals_dense(in_order, empty_region, weighted, prefe
 
 def test_gather_from_regions_equals_dense():
     rng = np.random.default_rng(3)
-    env = {"m": _membership(rng, False, False, False)[None],
-           "y": rng.normal(size=(MEMBERS * 30, REGIONS))}
+    env = {
+        "m": _membership(rng, False, False, False)[None],
+        "y": rng.normal(size=(MEMBERS * 30, REGIONS)),
+    }
     matrix = _node("m", ("District", "Region!"), "m")
     value = _node("y", ("Region!",), "y")
     sparse = C.contraction([matrix, value], ("District",)).fn(env)
@@ -91,8 +93,10 @@ def test_non_finite_values_spread_as_in_the_dense_contraction(bad, empty_region)
 
 def test_dense_matrix_keeps_einsum():
     rng = np.random.default_rng(1)
-    env = {"m": rng.uniform(size=(1, DISTRICTS, REGIONS)),
-           "x": rng.normal(size=(MEMBERS, INSTRUMENTS, DISTRICTS))}
+    env = {
+        "m": rng.uniform(size=(1, DISTRICTS, REGIONS)),
+        "x": rng.normal(size=(MEMBERS, INSTRUMENTS, DISTRICTS)),
+    }
     matrix = _node("m", ("District!", "Region"), "m")
     value = _node("x", ("Instrument", "District!"), "x")
     result = C.contraction([matrix, value], ("Instrument", "Region")).fn(env)

@@ -65,16 +65,14 @@ def test_members_are_independent(features, values, changed):
     """Changing member 0's parameter leaves every other member exactly as it was."""
     base = _run(features, params={"Hiring Time": values})
     other = _run(features, params={"Hiring Time": [changed, *values[1:]]})
-    xr.testing.assert_identical(base.isel(member=slice(1, None)),
-                                other.isel(member=slice(1, None)))
+    xr.testing.assert_identical(base.isel(member=slice(1, None)), other.isel(member=slice(1, None)))
 
 
 def test_each_member_equals_its_single_run(features):
     values = [1.0, 2.5, 6.0]
     ensemble = _run(features, params={"Hiring Time": values, "Shock Depth": 0.5})
     for member, value in enumerate(values):
-        single = features.run(params={"Hiring Time": value, "Shock Depth": 0.5},
-                              final_time=HORIZON)
+        single = features.run(params={"Hiring Time": value, "Shock Depth": 0.5}, final_time=HORIZON)
         xr.testing.assert_allclose(
             ensemble.isel(member=member, drop=True), single, rtol=1e-13, atol=0
         )
@@ -101,12 +99,14 @@ def test_partial_override_by_element(features):
 
 def test_table_dataarray_and_dict_parameters_agree(features):
     values = [[0.02, -0.01, 0.03], [0.0, 0.01, 0.0]]
-    table = pd.DataFrame({
-        "Hiring Time": [2.0, 4.0],
-        "Demand Growth[home]": [v[0] for v in values],
-        "Demand Growth[person]": [v[1] for v in values],
-        "Demand Growth[mechanics]": [v[2] for v in values],
-    })
+    table = pd.DataFrame(
+        {
+            "Hiring Time": [2.0, 4.0],
+            "Demand Growth[home]": [v[0] for v in values],
+            "Demand Growth[person]": [v[1] for v in values],
+            "Demand Growth[mechanics]": [v[2] for v in values],
+        }
+    )
     array = xr.DataArray(np.array(values).T, dims=("Segment", "member"))
     from_table = _run(features, params=table)
     from_arrays = _run(features, params={"Hiring Time": [2.0, 4.0], "Demand Growth": array})
@@ -125,8 +125,9 @@ def test_parameter_of_wrong_shape_is_refused(features):
 
 def test_failure_is_reported_per_member(tmp_path):
     """A member that overflows is flagged; the others are computed as if alone."""
-    path = write_model(tmp_path, {"Stock": "INTEG(Rate * Stock * Stock, 1)", "Rate": "0.1"},
-                       final=20)
+    path = write_model(
+        tmp_path, {"Stock": "INTEG(Rate * Stock * Stock, 1)", "Rate": "0.1"}, final=20
+    )
     model = load_model(path)
     ensemble = model.run_ensemble(params={"Rate": [0.01, 5.0, -0.01]})
     assert ensemble["status"].values.tolist() == [0, 1, 0]
@@ -142,8 +143,13 @@ def test_failure_is_reported_per_member(tmp_path):
 def test_adaptive_ensemble_matches_single_runs(tmp_path, policy):
     path = write_model(tmp_path, {"Stock": "INTEG(-Stock / Tau, 100)", "Tau": "2"})
     model = load_model(path)
-    ensemble = model.run_ensemble(params={"Tau": [1.0, 2.0, 4.0]}, integrator="RK45",
-                                  rtol=1e-9, atol=1e-12, adaptive_policy=policy)
+    ensemble = model.run_ensemble(
+        params={"Tau": [1.0, 2.0, 4.0]},
+        integrator="RK45",
+        rtol=1e-9,
+        atol=1e-12,
+        adaptive_policy=policy,
+    )
     t = ensemble["time"].values
     for member, tau in enumerate([1.0, 2.0, 4.0]):
         np.testing.assert_allclose(
@@ -170,8 +176,9 @@ def test_oversized_output_is_refused_before_running(features, monkeypatch):
     monkeypatch.setattr(model_module, "MAX_OUTPUT_BYTES", 1000)
     with pytest.raises(ValueError, match="return_columns"):
         features.run_ensemble({"Hiring Time": [1.0, 2.0]})
-    small = features.run_ensemble({"Hiring Time": [1.0, 2.0]}, return_columns=["Hiring Time"],
-                                   final_time=1992)
+    small = features.run_ensemble(
+        {"Hiring Time": [1.0, 2.0]}, return_columns=["Hiring Time"], final_time=1992
+    )
     assert small["Hiring Time"].shape == (2, 2)
 
 

@@ -119,9 +119,7 @@ def test_rk4_holds_step_inputs_through_stages(tmp_path):
 
 def test_adaptive_steps_break_at_pulse_edges(tmp_path):
     """A PULSE integrated exactly: its area is width x height, whatever the step size."""
-    path = write_model(
-        tmp_path, {"Stock": "INTEG(3 * PULSE(2.3, 1.4), 0)"}, final=10, saveper=0.5
-    )
+    path = write_model(tmp_path, {"Stock": "INTEG(3 * PULSE(2.3, 1.4), 0)"}, final=10, saveper=0.5)
     result = load_model(path).run(integrator="RK45", rtol=1e-6, atol=1e-9)
     # PULSE switches on 1e-6 before its start (Vensim's "small" number)
     assert result["Stock"].values[-1] == pytest.approx(3 * (1.4 + 1e-6), rel=1e-9)
@@ -137,8 +135,13 @@ def test_adaptive_refuses_discrete_structures(tmp_path):
 
 def test_time_step_may_change_during_the_run(tmp_path):
     """TIME STEP read every step (PySD): dt = 1 until t = 4, then 0.5."""
-    path = write_model(tmp_path, {"Stock": "INTEG(1, 0)"}, final=6, saveper=0.5,
-                       dt="IF THEN ELSE(Time < 4, 1, 0.5)")
+    path = write_model(
+        tmp_path,
+        {"Stock": "INTEG(1, 0)"},
+        final=6,
+        saveper=0.5,
+        dt="IF THEN ELSE(Time < 4, 1, 0.5)",
+    )
     result = load_model(path).run()
     times = result["time"].values
     assert times.tolist() == [0, 1, 2, 3, 4, 4.5, 5, 5.5, 6]

@@ -22,11 +22,16 @@ FIRST ORDER = INTEG((input - FIRST ORDER) / tau, input)
 
 
 def test_each_call_has_its_own_stock(tmp_path):
-    path = write_model(tmp_path, {
-        "Target": "100 + STEP(50, 2)",
-        "Fast": "FIRST ORDER(Target, 1)",
-        "Slow": "FIRST ORDER(Target * 2, 4)",
-    }, final=12, dt=0.25)
+    path = write_model(
+        tmp_path,
+        {
+            "Target": "100 + STEP(50, 2)",
+            "Fast": "FIRST ORDER(Target, 1)",
+            "Slow": "FIRST ORDER(Target * 2, 4)",
+        },
+        final=12,
+        dt=0.25,
+    )
     path.write_text(path.read_text().replace("{UTF-8}", "{UTF-8}\n" + MACRO, 1))
     ours = to_table(load_model(path).run())
     with warnings.catch_warnings():

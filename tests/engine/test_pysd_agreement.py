@@ -85,30 +85,49 @@ def _renaissance_copy(tmp_path, roster: str = "showcase") -> Path:
 @pytest.mark.parametrize("roster", ["showcase", "national"])
 def test_renaissance_model_agrees_with_pysd(tmp_path, roster):
     # PySD needs about a minute per decade on the 141-district national roster
-    _assert_agree(_renaissance_copy(tmp_path, roster),
-                  final_time=2001 if roster == "showcase" else 1995)
+    _assert_agree(
+        _renaissance_copy(tmp_path, roster), final_time=2001 if roster == "showcase" else 1995
+    )
 
 
 def test_renaissance_model_agrees_with_pysd_with_policies_and_shocks(tmp_path):
     """Every lever and shock hook active early, so the 1991-2001 window exercises them."""
     import xarray as xr
 
-    instruments = ["Vocational Training", "University Transfer", "Network Contracts",
-                   "Innovation Funds", "Internationalisation", "Startups and Spinoffs",
-                   "Identity and Heritage", "Reshoring Incentives", "MNE Anchoring",
-                   "Individual Firm Subsidies", "City High Tech Support"]
-    rules = xr.DataArray(np.tile([1.0, 2.0, 3.0], (len(instruments), 1)),
-                         coords={"Instrument": instruments,
-                                 "Scale": ["Local", "Regional", "National"]},
-                         dims=["Instrument", "Scale"])
+    instruments = [
+        "Vocational Training",
+        "University Transfer",
+        "Network Contracts",
+        "Innovation Funds",
+        "Internationalisation",
+        "Startups and Spinoffs",
+        "Identity and Heritage",
+        "Reshoring Incentives",
+        "MNE Anchoring",
+        "Individual Firm Subsidies",
+        "City High Tech Support",
+    ]
+    rules = xr.DataArray(
+        np.tile([1.0, 2.0, 3.0], (len(instruments), 1)),
+        coords={"Instrument": instruments, "Scale": ["Local", "Regional", "National"]},
+        dims=["Instrument", "Scale"],
+    )
     params = {
-        "Policy Budget": 20, "Policy Start Year": 1993, "Policy Ramp Years": 1,
-        "Policy Stop Go Cycle Years": 4, "Policy Capture Share": 0.2,
-        "Policy Allocation Rule": rules, "MNE Collaboration Share": 0.3,
-        "District Demand Shock Size": -0.2, "District Demand Shock Start": 1995,
-        "Low Cost Shock Size": 0.5, "Low Cost Shock Start": 1996,
-        "Confidence Shock Size": -0.5, "Confidence Shock Start": 1997,
-        "World Demand Shock Size": -0.1, "World Demand Shock Start": 1998,
+        "Policy Budget": 20,
+        "Policy Start Year": 1993,
+        "Policy Ramp Years": 1,
+        "Policy Stop Go Cycle Years": 4,
+        "Policy Capture Share": 0.2,
+        "Policy Allocation Rule": rules,
+        "MNE Collaboration Share": 0.3,
+        "District Demand Shock Size": -0.2,
+        "District Demand Shock Start": 1995,
+        "Low Cost Shock Size": 0.5,
+        "Low Cost Shock Start": 1996,
+        "Confidence Shock Size": -0.5,
+        "Confidence Shock Start": 1997,
+        "World Demand Shock Size": -0.1,
+        "World Demand Shock Start": 1998,
     }
     _assert_agree(_renaissance_copy(tmp_path), final_time=2001, params=params)
 

@@ -42,6 +42,7 @@ def test_gather_equals_element_wise(model, members, monkeypatch):
     xr.testing.assert_identical(gathered, element_wise)
     blind = gathered["basis"].sel(Kind="k1") / gathered["weight"].sel(Kind="k1")
     np.testing.assert_allclose(blind.values, gathered["share"].values, rtol=1e-14)
-    assert (gathered["basis"].sel(Kind="k4") == (gathered["weight"] * gathered["share"])
-            .sel(Kind="k4")).all()  # any non-zero condition: the true branch
+    assert (
+        gathered["basis"].sel(Kind="k4") == (gathered["weight"] * gathered["share"]).sel(Kind="k4")
+    ).all()  # any non-zero condition: the true branch
     assert (gathered["basis"].sel(Kind="k3") == 2 * gathered["weight"].sel(Kind="k3")).all()

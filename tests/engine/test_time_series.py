@@ -41,8 +41,9 @@ SMALL_MODEL = {
 
 @pytest.fixture(scope="module")
 def small_path(tmp_path_factory) -> Path:
-    return write_model(tmp_path_factory.mktemp("series"), SMALL_MODEL, final=10, dt=0.25,
-                       saveper=0.5)
+    return write_model(
+        tmp_path_factory.mktemp("series"), SMALL_MODEL, final=10, dt=0.25, saveper=0.5
+    )
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +63,13 @@ def _assert_same_as_pysd(ours, reference):
     assert set(reference.columns) <= set(ours.columns)
     np.testing.assert_allclose(ours.index.to_numpy(), reference.index.to_numpy(), rtol=0)
     for column in reference.columns:
-        np.testing.assert_allclose(ours[column].to_numpy(),
-                                   reference[column].to_numpy(dtype=float),
-                                   rtol=RTOL, atol=ATOL, err_msg=column)
+        np.testing.assert_allclose(
+            ours[column].to_numpy(),
+            reference[column].to_numpy(dtype=float),
+            rtol=RTOL,
+            atol=ATOL,
+            err_msg=column,
+        )
 
 
 def _region_array(values) -> xr.DataArray:
@@ -98,13 +103,20 @@ def test_features_model_agrees_with_pysd(tmp_path):
     shutil.copytree(HERE / "models", tmp_path / "features")
     path = tmp_path / "features" / "features.mdl"
     weights = pd.Series(
-        [xr.DataArray(np.asarray(w, dtype=float), {"Instrument": ["training", "networks",
-                                                                   "transfer"]},
-                      ["Instrument"]) for w in ([0.5, 0.3, 0.2], [0.1, 0.8, 0.4])],
+        [
+            xr.DataArray(
+                np.asarray(w, dtype=float),
+                {"Instrument": ["training", "networks", "transfer"]},
+                ["Instrument"],
+            )
+            for w in ([0.5, 0.3, 0.2], [0.1, 0.8, 0.4])
+        ],
         index=[1990.0, 2005.0],
     )
-    params = {"Hiring Time": pd.Series([2.0, 6.0, 3.0], index=[1992.0, 1995.0, 1999.0]),
-              "Policy Weight": weights}
+    params = {
+        "Hiring Time": pd.Series([2.0, 6.0, 3.0], index=[1992.0, 1995.0, 1999.0]),
+        "Policy Weight": weights,
+    }
     import pysd
 
     with warnings.catch_warnings():
@@ -117,15 +129,14 @@ def test_features_model_agrees_with_pysd(tmp_path):
 def test_every_form_gives_the_same_run(small):
     times = [0.0, 5.0, 10.0]
     rows = np.array([[1.0, 2.0, 3.0], [3.0, 0.5, 1.0], [2.0, 2.0, 2.0]])
-    expected = small.run(params={"scale": pd.Series(
-        [_region_array(r) for r in rows], index=times)})
+    expected = small.run(params={"scale": pd.Series([_region_array(r) for r in rows], index=times)})
     forms = {
         "series of arrays": pd.Series(list(rows), index=times),
         "data frame": pd.DataFrame(rows[:, ::-1], index=times, columns=REGIONS[::-1]),
-        "data array": xr.DataArray(rows, {"time": times, "Region": REGIONS},
-                                   ["time", "Region"]),
-        "transposed data array": xr.DataArray(rows.T, {"Region": REGIONS, "time": times},
-                                              ["Region", "time"]),
+        "data array": xr.DataArray(rows, {"time": times, "Region": REGIONS}, ["time", "Region"]),
+        "transposed data array": xr.DataArray(
+            rows.T, {"Region": REGIONS, "time": times}, ["Region", "time"]
+        ),
     }
     for value in forms.values():
         xr.testing.assert_identical(small.run(params={"scale": value}), expected)
@@ -134,31 +145,37 @@ def test_every_form_gives_the_same_run(small):
 def test_scalar_series_fills_every_cell(small):
     result = small.run(params={"scale": pd.Series([1.0, 4.0], index=[0.0, 10.0])})
     for region in REGIONS:
-        np.testing.assert_allclose(result["scale"].sel(Region=region).values,
-                                   1.0 + 0.3 * result["time"].values, rtol=1e-14)
+        np.testing.assert_allclose(
+            result["scale"].sel(Region=region).values, 1.0 + 0.3 * result["time"].values, rtol=1e-14
+        )
 
 
 def test_member_series_equal_single_runs(small):
     times = [0.0, 3.0, 10.0]
     per_member = np.array([[0.1, 0.3, 0.0], [0.2, 0.05, 0.15], [0.0, 0.0, 0.4]])
     rates = xr.DataArray(per_member, {"time": times}, ["member", "time"])
-    shared_scale = pd.DataFrame([[1.0, 2.0, 3.0], [0.0, 1.0, 5.0]], index=[2.0, 6.0],
-                                columns=REGIONS)
+    shared_scale = pd.DataFrame(
+        [[1.0, 2.0, 3.0], [0.0, 1.0, 5.0]], index=[2.0, 6.0], columns=REGIONS
+    )
     for integrator in ("euler", "rk4", "RK45"):
-        ensemble = small.run_ensemble({"rate": rates, "scale": shared_scale},
-                                      integrator=integrator)
+        ensemble = small.run_ensemble({"rate": rates, "scale": shared_scale}, integrator=integrator)
         for member, row in enumerate(per_member):
-            single = small.run(params={"rate": pd.Series(row, index=times),
-                                       "scale": shared_scale}, integrator=integrator)
+            single = small.run(
+                params={"rate": pd.Series(row, index=times), "scale": shared_scale},
+                integrator=integrator,
+            )
             xr.testing.assert_allclose(
                 ensemble.isel(member=member, drop=True).drop_vars(["status", "failure_time"]),
-                single.drop_vars(["status", "failure_time"]), rtol=1e-12, atol=1e-12,
+                single.drop_vars(["status", "failure_time"]),
+                rtol=1e-12,
+                atol=1e-12,
             )
 
 
 def test_member_series_in_chunks_equal_one_pass(small):
-    rates = xr.DataArray(np.linspace(0.0, 0.3, 10).reshape(5, 2), {"time": [0.0, 10.0]},
-                         ["member", "time"])
+    rates = xr.DataArray(
+        np.linspace(0.0, 0.3, 10).reshape(5, 2), {"time": [0.0, 10.0]}, ["member", "time"]
+    )
     whole = small.run_ensemble({"rate": rates})
     chunked = small.run_ensemble({"rate": rates}, chunk_size=2)
     xr.testing.assert_identical(whole, chunked)
@@ -169,8 +186,9 @@ LINEAR_INPUT = {"input": "1", "accumulated": "INTEG(input, 0)"}
 
 @pytest.fixture(scope="module")
 def linear(tmp_path_factory):
-    return load_model(write_model(tmp_path_factory.mktemp("linear"), LINEAR_INPUT,
-                                  final=4, dt=0.5, saveper=0.5))
+    return load_model(
+        write_model(tmp_path_factory.mktemp("linear"), LINEAR_INPUT, final=4, dt=0.5, saveper=0.5)
+    )
 
 
 def test_rk4_and_adaptive_read_the_series_at_every_stage(linear):
@@ -179,12 +197,14 @@ def test_rk4_and_adaptive_read_the_series_at_every_stage(linear):
     for integrator in ("rk4", "RK45"):
         result = linear.run(params={"input": ramp}, integrator=integrator)
         t = result["time"].values
-        np.testing.assert_allclose(result["accumulated"].values, t + t**2, rtol=1e-9, atol=1e-9,
-                                   err_msg=integrator)
+        np.testing.assert_allclose(
+            result["accumulated"].values, t + t**2, rtol=1e-9, atol=1e-9, err_msg=integrator
+        )
     euler = linear.run(params={"input": ramp})
     t = euler["time"].values
-    np.testing.assert_allclose(euler["accumulated"].values, t + t**2 - 0.5 * t, rtol=1e-12,
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        euler["accumulated"].values, t + t**2 - 0.5 * t, rtol=1e-12, atol=1e-12
+    )
 
 
 @pytest.mark.parametrize(
@@ -206,17 +226,29 @@ def test_bad_scalar_series_is_refused_naming_the_variable(small, value, message)
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        (pd.DataFrame([[1.0, 2.0, 3.0]], index=[0.0], columns=["north", "south", "west"]),
-         r"unknown elements \['west'\].*missing elements \['east'\]"),
-        (pd.DataFrame([[1.0, 2.0]], index=[0.0], columns=["north", "south"]),
-         r"missing elements \['east'\]"),
-        (xr.DataArray([[1.0, 2.0, 3.0]], {"time": [0.0], "Region": ["a", "b", "c"]},
-                      ["time", "Region"]), "unknown elements"),
-        (xr.DataArray([[1.0, 2.0, 3.0]], {"time": [0.0]}, ["time", "Sector"]),
-         r"unknown dims \['Sector'\]"),
+        (
+            pd.DataFrame([[1.0, 2.0, 3.0]], index=[0.0], columns=["north", "south", "west"]),
+            r"unknown elements \['west'\].*missing elements \['east'\]",
+        ),
+        (
+            pd.DataFrame([[1.0, 2.0]], index=[0.0], columns=["north", "south"]),
+            r"missing elements \['east'\]",
+        ),
+        (
+            xr.DataArray(
+                [[1.0, 2.0, 3.0]], {"time": [0.0], "Region": ["a", "b", "c"]}, ["time", "Region"]
+            ),
+            "unknown elements",
+        ),
+        (
+            xr.DataArray([[1.0, 2.0, 3.0]], {"time": [0.0]}, ["time", "Sector"]),
+            r"unknown dims \['Sector'\]",
+        ),
         (xr.DataArray([[1.0, 2.0]], {"time": [0.0]}, ["time", "Region"]), "do not fit"),
-        (xr.DataArray([[1.0], [2.0]], {"time": [0.0]}, ["member", "time"]),
-         "member dim needs run_ensemble"),
+        (
+            xr.DataArray([[1.0], [2.0]], {"time": [0.0]}, ["member", "time"]),
+            "member dim needs run_ensemble",
+        ),
         (pd.Series([np.ones(2)], index=[0.0]), "do not fit"),
     ],
 )

@@ -130,19 +130,36 @@ def test_no_drivers_no_district_effect_no_policy_means_no_growth_from_nothing(mo
     but competitors share that progress: relative to it nothing grows.
     """
     still = {
-        "World Demand Growth Rate": 0, "Great Trade Collapse Depth": 0,
-        "Pandemic Trade Shock Depth": 0, "Low Cost Competition Increase": 0,
-        "Competitor Quality Upgrading Rate": 0, "ICT Wave Maximum": 0,
-        "Smart Manufacturing Maximum": 0, "Devaluation Cost Advantage": 0,
-        "Post Euro Unit Labour Cost Drift": 0, "Trend Productivity Growth Rate": 0,
-        "Large Firm System Decline Rate": 0, "Maximum District Productivity Premium": 0,
+        "World Demand Growth Rate": 0,
+        "Great Trade Collapse Depth": 0,
+        "Pandemic Trade Shock Depth": 0,
+        "Low Cost Competition Increase": 0,
+        "Competitor Quality Upgrading Rate": 0,
+        "ICT Wave Maximum": 0,
+        "Smart Manufacturing Maximum": 0,
+        "Devaluation Cost Advantage": 0,
+        "Post Euro Unit Labour Cost Drift": 0,
+        "Trend Productivity Growth Rate": 0,
+        "Large Firm System Decline Rate": 0,
+        "Maximum District Productivity Premium": 0,
     }
     result = model.run(params=still)
     relative_skills = result["Human Capital"] / result["Schooling Progress Index"]
-    checked = {name: result[name] for name in (
-        EMPLOYMENT, "District Exports", "Technical Capital", "Social Capital",
-        "Local Public Goods", "Export Market Share", "Small Firms", "Medium Large Firms",
-        "Functional Upgrading Share", "Composite Capital Index")}
+    checked = {
+        name: result[name]
+        for name in (
+            EMPLOYMENT,
+            "District Exports",
+            "Technical Capital",
+            "Social Capital",
+            "Local Public Goods",
+            "Export Market Share",
+            "Small Firms",
+            "Medium Large Firms",
+            "Functional Upgrading Share",
+            "Composite Capital Index",
+        )
+    }
     checked["Human Capital relative to schooling"] = relative_skills
     for name, values in checked.items():
         start = values.sel(time=1991)

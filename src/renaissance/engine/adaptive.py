@@ -76,8 +76,17 @@ def _member_state(state: RunState, member: int) -> RunState:
     env = {k: take(v) for k, v in state.env.items()}
     env["$E"] = 1
     y = [take(v) for v in state.y]
-    return RunState(env, y, list(state.disc), 1, state.t0, state.dt, state.final_time,
-                    state.saveper, state.step_order)
+    return RunState(
+        env,
+        y,
+        list(state.disc),
+        1,
+        state.t0,
+        state.dt,
+        state.final_time,
+        state.saveper,
+        state.step_order,
+    )
 
 
 def _integrate(plan, state, method, rtol, atol, times, cuts):
@@ -114,7 +123,7 @@ def _integrate(plan, state, method, rtol, atol, times, cuts):
     for a, b in itertools.pairwise(bounds):
         last = b == bounds[-1]
         inside = [(j, t) for j, t in pending if t < b or (last and t <= b)]
-        pending = pending[len(inside):]
+        pending = pending[len(inside) :]
         if not cont:
             for j, _ in inside:
                 saved[j] = flat
@@ -138,8 +147,15 @@ def _integrate(plan, state, method, rtol, atol, times, cuts):
     return states, failure
 
 
-def run_adaptive(plan: Plan, state: RunState, keys: list[str], method: str, rtol: float,
-                 atol: float, ensemble: str = "member"):
+def run_adaptive(
+    plan: Plan,
+    state: RunState,
+    keys: list[str],
+    method: str,
+    rtol: float,
+    atol: float,
+    ensemble: str = "member",
+):
     """Integrate with ``solve_ivp``; returns ``(times, data, failed_at)`` like the fixed loop."""
     if plan.discrete:
         names = sorted({plan.statefuls[i].element for i in plan.discrete})
@@ -157,9 +173,9 @@ def run_adaptive(plan: Plan, state: RunState, keys: list[str], method: str, rtol
     state.env["$dt"] = 0.0  # STEP switches at its start time: no half-step rule
     cuts = [c for c in breakpoints(plan, state) if state.t0 < c < times[-1]]
     decimals = -int(np.log10(state.dt * RPREC))
-    groups = [state] if ensemble == "joint" else [
-        _member_state(state, m) for m in range(state.members)
-    ]
+    groups = (
+        [state] if ensemble == "joint" else [_member_state(state, m) for m in range(state.members)]
+    )
     data = {k: [[] for _ in times] for k in keys}
     failed = np.full(state.members, np.nan)
     offset = 0

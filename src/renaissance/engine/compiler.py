@@ -192,9 +192,7 @@ class ModelCompiler:
             shape = (1, *self.sizes(scope.dims))
 
             def at_time(env):
-                return external.data_at(float(env["time"][0]), times, values, method).reshape(
-                    shape
-                )
+                return external.data_at(float(env["time"][0]), times, values, method).reshape(shape)
 
             deps = frozenset({"time"})
             return Node(at_time, scope.dims, None, deps, deps)

@@ -192,8 +192,9 @@ def contraction(factors: list[Node], prefer: tuple[str, ...] = ()) -> Node:
     def spec(shared: tuple[bool, ...]) -> str:
         # a member-independent factor (ensemble axis of length 1) gets no ensemble label
         if shared not in cache:
-            inputs = [lab if s else _ENSEMBLE + lab
-                      for lab, s in zip(in_labels, shared, strict=True)]
+            inputs = [
+                lab if s else _ENSEMBLE + lab for lab, s in zip(in_labels, shared, strict=True)
+            ]
             cache[shared] = ",".join(inputs) + "->" + _ENSEMBLE + out_labels
         return cache[shared]
 

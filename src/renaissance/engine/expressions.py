@@ -241,8 +241,7 @@ class ExpressionCompiler:
                 raise self.unsupported("INVERT MATRIX of fewer than two dims")
             inner = matrix.fn
             # inverse over the last two dims, for every member and leading cell
-            return Node(lambda env: np.linalg.inv(inner(env)), matrix.dims, None,
-                        **deps_of(matrix))
+            return Node(lambda env: np.linalg.inv(inner(env)), matrix.dims, None, **deps_of(matrix))
         if name == "pi" and not args:
             return literal(np.pi)
         if name == "elmcount" and len(args) == 1 and isinstance(args[0], ae.ReferenceStructure):

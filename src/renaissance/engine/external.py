@@ -45,8 +45,9 @@ def read_data(ast, keyword, coords: dict, root: Path, name: str):
     from pysd.py_backend.external import ExtData
 
     method = (keyword or "interpolate").replace(" ", "_")
-    reader = ExtData(ast.file, ast.tab, ast.time_row_or_col, ast.cell, method, coords, root,
-                     coords, name)
+    reader = ExtData(
+        ast.file, ast.tab, ast.time_row_or_col, ast.cell, method, coords, root, coords, name
+    )
     times, values = _series(reader, coords, "time")
     return times, values, method
 

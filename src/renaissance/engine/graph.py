@@ -33,7 +33,7 @@ def toposort(deps: dict[str, frozenset[str]], what: str) -> list[str]:
                     continue
                 if state.get(child) == 1:
                     cycle = [k for k, _ in stack]
-                    cycle = [*cycle[cycle.index(child):], child]
+                    cycle = [*cycle[cycle.index(child) :], child]
                     raise ModelStructureError(f"{what}: {' -> '.join(cycle)}")
                 if state.get(child) is None:
                     state[child] = 1

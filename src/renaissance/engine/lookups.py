@@ -91,6 +91,4 @@ def call_node(table: LookupTable, argument: Node) -> Node:
         value = np.array([arg.value]).reshape((1,) * (1 + len(dims)))
         return Node(lambda env: interpolate(value, xs, ys), dims)
     f = arg.fn
-    return Node(
-        lambda env: interpolate(f(env), xs, ys), dims, None, arg.step_deps, arg.init_deps
-    )
+    return Node(lambda env: interpolate(f(env), xs, ys), dims, None, arg.step_deps, arg.init_deps)

@@ -47,8 +47,15 @@ class Macro:
                 raise UnsupportedFeatureError(f"subscripted variable in macro {section.name!r}")
             key = normalize(element.name)
             namespace[key] = Variable(
-                prefix + key, prefix + element.name, (), element.units or "", "", "aux",
-                list(element.components), namespace=namespace, hidden=True,
+                prefix + key,
+                prefix + element.name,
+                (),
+                element.units or "",
+                "",
+                "aux",
+                list(element.components),
+                namespace=namespace,
+                hidden=True,
             )
         output = namespace.get(normalize(section.name))
         if output is None:

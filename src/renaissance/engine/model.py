@@ -112,9 +112,7 @@ class Model:
 
     def _returned(self, return_columns) -> list[str]:
         if return_columns is None:
-            return [
-                v.key for v in self.plan.variables.values() if v.kind == "aux" and not v.hidden
-            ]
+            return [v.key for v in self.plan.variables.values() if v.kind == "aux" and not v.hidden]
         keys = []
         for name in return_columns:
             var = P.find_variable(self.plan, name)
@@ -126,8 +124,11 @@ class Model:
     def auto_chunk_size(self) -> int:
         """Members per vectorised pass for ``chunk_size="auto"`` (see :data:`CHUNK_CELLS`)."""
         largest = max(
-            (int(np.prod(self.plan.sizes(v.key))) for v in self.plan.variables.values()
-             if v.kind == "aux"),
+            (
+                int(np.prod(self.plan.sizes(v.key)))
+                for v in self.plan.variables.values()
+                if v.kind == "aux"
+            ),
             default=1,
         )
         return int(min(DEFAULT_CHUNK, max(1, CHUNK_CELLS // max(1, largest))))
@@ -143,9 +144,18 @@ class Model:
                 f"variables you need, a larger saveper, or fewer members per call"
             )
 
-    def run(self, params=None, initial=None, integrator: str = "euler", dt=None,
-            saveper=None, final_time=None, return_columns=None, rtol: float = 1e-6,
-            atol: float = 1e-9) -> xr.Dataset:
+    def run(
+        self,
+        params=None,
+        initial=None,
+        integrator: str = "euler",
+        dt=None,
+        saveper=None,
+        final_time=None,
+        return_columns=None,
+        rtol: float = 1e-6,
+        atol: float = 1e-9,
+    ) -> xr.Dataset:
         """Integrate one parameter set.
 
         Parameters
@@ -170,13 +180,33 @@ class Model:
             Dims ``time`` (save times) and the variables' subscript ranges; ``status``
             (0 success, 1 non-finite state) and ``failure_time``.
         """
-        return self._run(params, initial, integrator, dt, saveper, final_time, return_columns,
-                         rtol, atol, ensemble=False)
+        return self._run(
+            params,
+            initial,
+            integrator,
+            dt,
+            saveper,
+            final_time,
+            return_columns,
+            rtol,
+            atol,
+            ensemble=False,
+        )
 
-    def run_ensemble(self, params, initial=None, integrator: str = "euler", dt=None,
-                     saveper=None, final_time=None, return_columns=None, rtol: float = 1e-6,
-                     atol: float = 1e-9, adaptive_policy: str = "member",
-                     chunk_size: int | str | None = "auto") -> xr.Dataset:
+    def run_ensemble(
+        self,
+        params,
+        initial=None,
+        integrator: str = "euler",
+        dt=None,
+        saveper=None,
+        final_time=None,
+        return_columns=None,
+        rtol: float = 1e-6,
+        atol: float = 1e-9,
+        adaptive_policy: str = "member",
+        chunk_size: int | str | None = "auto",
+    ) -> xr.Dataset:
         """Integrate E parameter sets at once (one vectorised pass).
 
         Parameters
@@ -202,12 +232,36 @@ class Model:
             state goes non-finite is flagged in ``status`` and ``failure_time``; the other
             members are unaffected.
         """
-        return self._run(params, initial, integrator, dt, saveper, final_time, return_columns,
-                         rtol, atol, ensemble=True, policy=adaptive_policy,
-                         chunk_size=chunk_size)
+        return self._run(
+            params,
+            initial,
+            integrator,
+            dt,
+            saveper,
+            final_time,
+            return_columns,
+            rtol,
+            atol,
+            ensemble=True,
+            policy=adaptive_policy,
+            chunk_size=chunk_size,
+        )
 
-    def _run(self, params, initial, integrator, dt, saveper, final_time, return_columns,
-             rtol, atol, ensemble, policy="member", chunk_size=None):
+    def _run(
+        self,
+        params,
+        initial,
+        integrator,
+        dt,
+        saveper,
+        final_time,
+        return_columns,
+        rtol,
+        atol,
+        ensemble,
+        policy="member",
+        chunk_size=None,
+    ):
         overrides = self._overrides(params, ensemble)
         for key, value in (("time_step", dt), ("saveper", saveper), ("final_time", final_time)):
             if value is not None:
@@ -216,9 +270,7 @@ class Model:
         members = P.members_of({**overrides, **initial_states})
         keys = self._returned(return_columns)
         if integrator not in FIXED_STEP + ADAPTIVE:
-            raise ValueError(
-                f"integrator {integrator!r} is not one of {FIXED_STEP + ADAPTIVE}"
-            )
+            raise ValueError(f"integrator {integrator!r} is not one of {FIXED_STEP + ADAPTIVE}")
         if chunk_size == "auto":
             chunk_size = self.auto_chunk_size()
         step = max(1, int(chunk_size)) if chunk_size else members
@@ -239,9 +291,7 @@ class Model:
             else:
                 from renaissance.engine.adaptive import run_adaptive
 
-                pieces.append(
-                    run_adaptive(self.plan, state, keys, integrator, rtol, atol, policy)
-                )
+                pieces.append(run_adaptive(self.plan, state, keys, integrator, rtol, atol, policy))
         times, data, failed = _merge(pieces)
         attrs = {
             "model_file": self.path.name,

@@ -89,7 +89,12 @@ class Hoister:
         self.slots[slot] = node
         self.static.add(slot)
         return Node(
-            lambda env: env[slot], node.dims, None, node.step_deps | {slot}, frozenset({slot}), 0,
+            lambda env: env[slot],
+            node.dims,
+            None,
+            node.step_deps | {slot},
+            frozenset({slot}),
+            0,
             slot,
         )
 

@@ -131,8 +131,12 @@ def to_override(plan, var, value, ensemble: bool):
     elif array.ndim == 0:
         array = array.reshape(1)
     try:
-        return np.array(np.broadcast_to(array.reshape(array.shape[:1] + array.shape[1:]),
-                                        (array.shape[0], *sizes)), order="C")
+        return np.array(
+            np.broadcast_to(
+                array.reshape(array.shape[:1] + array.shape[1:]), (array.shape[0], *sizes)
+            ),
+            order="C",
+        )
     except ValueError:
         raise ValueError(
             f"parameter {var.name!r}: value of shape {np.shape(value)} does not fit dims "

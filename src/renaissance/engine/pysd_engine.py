@@ -34,8 +34,17 @@ class PySDModel:
         doc = self._model.doc
         self._units = dict(zip(doc["Real Name"], doc["Units"].fillna(""), strict=True))
 
-    def run(self, params=None, initial=None, integrator: str = "euler", dt=None, saveper=None,
-            final_time=None, return_columns=None, **unused) -> xr.Dataset:
+    def run(
+        self,
+        params=None,
+        initial=None,
+        integrator: str = "euler",
+        dt=None,
+        saveper=None,
+        final_time=None,
+        return_columns=None,
+        **unused,
+    ) -> xr.Dataset:
         """Run once with PySD (Euler only); see :meth:`renaissance.engine.Model.run`."""
         if integrator != "euler":
             raise ValueError(f"the PySD engine integrates with 'euler' only, not {integrator!r}")
@@ -46,9 +55,13 @@ class PySDModel:
             if initial:
                 start = (float(self._model.components.initial_time()), initial)
             frame = self._model.run(
-                params=params or {}, initial_condition=start,
-                time_step=dt, saveper=saveper, final_time=final_time,
-                return_columns=return_columns, flatten_output=False,
+                params=params or {},
+                initial_condition=start,
+                time_step=dt,
+                saveper=saveper,
+                final_time=final_time,
+                return_columns=return_columns,
+                flatten_output=False,
             )
         return self._to_dataset(frame, dt, integrator)
 
@@ -60,13 +73,16 @@ class PySDModel:
             sizes = {len(np.atleast_1d(v)) for v in params.values()} - {1}
             members = sizes.pop() if sizes else 1
             rows = [
-                {k: (np.atleast_1d(v)[m] if len(np.atleast_1d(v)) > 1 else np.atleast_1d(v)[0])
-                 for k, v in params.items()}
+                {
+                    k: (np.atleast_1d(v)[m] if len(np.atleast_1d(v)) > 1 else np.atleast_1d(v)[0])
+                    for k, v in params.items()
+                }
                 for m in range(members)
             ]
         runs = [self.run(params=row, **kwargs) for row in rows]
-        merged = xr.concat(runs, dim=pd.Index(range(len(runs)), name="member"),
-                           data_vars="all", coords="minimal")
+        merged = xr.concat(
+            runs, dim=pd.Index(range(len(runs)), name="member"), data_vars="all", coords="minimal"
+        )
         return merged.transpose("time", "member", ...)
 
     def _to_dataset(self, frame: pd.DataFrame, dt, integrator) -> xr.Dataset:
@@ -77,8 +93,9 @@ class PySDModel:
             if isinstance(cells[0], xr.DataArray):
                 array = xr.concat(cells, dim=pd.Index(times, name="time"))
             else:
-                array = xr.DataArray(np.asarray(cells, dtype=float), coords={"time": times},
-                                     dims=("time",))
+                array = xr.DataArray(
+                    np.asarray(cells, dtype=float), coords={"time": times}, dims=("time",)
+                )
             array.attrs["units"] = str(self._units.get(column, ""))
             variables[column] = array
         attrs = {

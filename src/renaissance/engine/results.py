@@ -7,8 +7,9 @@ import pandas as pd
 import xarray as xr
 
 
-def to_dataset(plan, times, data: dict, failed_at: np.ndarray, attrs: dict,
-               ensemble: bool) -> xr.Dataset:
+def to_dataset(
+    plan, times, data: dict, failed_at: np.ndarray, attrs: dict, ensemble: bool
+) -> xr.Dataset:
     """Dataset with dims ``time`` (save times), ``member`` (if ``ensemble``) and subscripts.
 
     Parameters

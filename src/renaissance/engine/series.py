@@ -236,16 +236,17 @@ def to_series(plan, var, value, ensemble: bool) -> TimeSeries:
         times, values = _from_data_array(plan, var, value, ensemble)
     sizes = plan.sizes(var.key)
     try:
-        values = np.array(
-            np.broadcast_to(values, (values.shape[0], len(times), *sizes)), order="C"
-        )
+        values = np.array(np.broadcast_to(values, (values.shape[0], len(times), *sizes)), order="C")
     except ValueError:
         raise ValueError(
             f"time series for {var.name!r}: values of shape {values.shape[2:]} per time do "
             f"not fit dims {var.dims} of sizes {sizes}"
         ) from None
     if np.isnan(values).any():
-        where = float(times[np.isnan(values).any(axis=tuple(a for a in range(values.ndim)
-                                                             if a != 1)).argmax()])
+        where = float(
+            times[
+                np.isnan(values).any(axis=tuple(a for a in range(values.ndim) if a != 1)).argmax()
+            ]
+        )
         raise ValueError(f"time series for {var.name!r}: NaN value at time {where:g}")
     return TimeSeries(var.name, times, values)

@@ -283,9 +283,7 @@ def build(ast, compile_arg, key: str, element: str, dims, sizes) -> Stateful:
         a = args(input=ast.input, delay_time=ast.delay_time, initial=ast.initial)
         return DelayFixed(*common, a)
     if isinstance(ast, (ae.SmoothStructure, ae.SmoothNStructure)):
-        a = args(
-            input=ast.input, smooth_time=ast.smooth_time, initial=ast.initial, order=ast.order
-        )
+        a = args(input=ast.input, smooth_time=ast.smooth_time, initial=ast.initial, order=ast.order)
         return Smooth(*common, a)
     if isinstance(ast, ae.TrendStructure):
         a = args(input=ast.input, average_time=ast.average_time, initial_trend=ast.initial_trend)

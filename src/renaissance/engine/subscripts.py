@@ -30,8 +30,10 @@ class Subscripts:
 
     def __init__(self, abstract_ranges, root: Path):
         for sub in abstract_ranges:
-            if isinstance(sub.subscripts, list) and sub.mapping and len(sub.subscripts) > len(
-                set(sub.subscripts)
+            if (
+                isinstance(sub.subscripts, list)
+                and sub.mapping
+                and len(sub.subscripts) > len(set(sub.subscripts))
             ):
                 raise UnsupportedFeatureError(
                     f"subscript range {sub.name!r}: explicit element mappings are not supported"

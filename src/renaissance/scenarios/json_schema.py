@@ -129,4 +129,3 @@ def json_schema() -> dict:
             },
         },
     }
-
