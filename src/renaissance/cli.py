@@ -55,15 +55,10 @@ def _write_atomically(path: Path, write) -> None:
         raise
 
 
-def _netcdf_safe(dataset):
-    """NetCDF names cannot hold '/': use the division slash (U+2215) instead."""
-    renames = {n: n.replace("/", "\u2215") for n in dataset.variables if "/" in str(n)}
-    return dataset.rename(renames) if renames else dataset
-
-
 def _simulate(args) -> int:
     from renaissance.engine import load_model
     from renaissance.engine.results import to_table
+    from renaissance.outputs import netcdf_safe
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # PySD's parser chatter
@@ -84,7 +79,7 @@ def _simulate(args) -> int:
     if args.output is None:
         to_table(result).to_csv(sys.stdout)
     elif args.output.suffix.lower() == ".nc":
-        _write_atomically(args.output, lambda p: _netcdf_safe(result).to_netcdf(p))
+        _write_atomically(args.output, lambda p: netcdf_safe(result).to_netcdf(p))
     else:
         _write_atomically(args.output, lambda p: to_table(result).to_csv(p))
     return 0

@@ -15,6 +15,7 @@ import time
 import numpy as np
 import xarray as xr
 
+from renaissance.outputs import netcdf_safe
 from renaissance.scenarios import Scenario, ScenarioError, prepare_scenario
 
 SHARED_ATTRIBUTES = (
@@ -120,5 +121,4 @@ def netcdf_ready(dataset: xr.Dataset) -> xr.Dataset:
     dataset = dataset.drop_vars(
         [v for v in dataset.data_vars if dataset[v].dtype.kind not in "fiub"]
     )
-    renames = {n: n.replace("/", "\u2215") for n in dataset.variables if "/" in str(n)}
-    return dataset.rename(renames) if renames else dataset
+    return netcdf_safe(dataset)

@@ -16,6 +16,15 @@ import tempfile
 from pathlib import Path
 
 
+def netcdf_safe(dataset):
+    """``dataset`` with '/' in variable names replaced by the division slash (U+2215).
+
+    NetCDF names cannot hold '/', and the model has names such as ``Output/Worker``.
+    """
+    renames = {n: n.replace("/", "\u2215") for n in dataset.variables if "/" in str(n)}
+    return dataset.rename(renames) if renames else dataset
+
+
 class OutputError(ValueError):
     """The output folder cannot be used (exists, or its parent is not writable)."""
 

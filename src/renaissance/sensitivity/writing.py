@@ -24,13 +24,7 @@ from pathlib import Path
 import xarray as xr
 
 from renaissance._version import __version__
-from renaissance.outputs import output_directory
-
-
-def _netcdf_safe(dataset: xr.Dataset) -> xr.Dataset:
-    """NetCDF names cannot hold '/': use the division slash (U+2215) instead."""
-    renames = {n: n.replace("/", "\u2215") for n in dataset.variables if "/" in str(n)}
-    return dataset.rename(renames) if renames else dataset
+from renaissance.outputs import netcdf_safe, output_directory
 
 
 def provenance(result) -> dict:
@@ -134,12 +128,12 @@ def write_study(result, directory, *, overwrite: bool = False) -> Path:
     target = Path(directory).resolve()
     with output_directory(target, overwrite) as staging:
         attrs = provenance(result)
-        _netcdf_safe(_outputs_file(result.outputs, result.samples, attrs)).to_netcdf(
+        netcdf_safe(_outputs_file(result.outputs, result.samples, attrs)).to_netcdf(
             staging / "outputs.nc"
         )
         if result.comparison_outputs is not None:
             compared = {**attrs, "scenario": result.comparison_setup.label}
-            _netcdf_safe(
+            netcdf_safe(
                 _outputs_file(result.comparison_outputs, result.samples, compared)
             ).to_netcdf(staging / "outputs_compared.nc")
         for name in ("indices", "indices_over_time"):
@@ -147,17 +141,17 @@ def write_study(result, directory, *, overwrite: bool = False) -> Path:
             if dataset is not None:
                 dataset = dataset.copy()
                 dataset.attrs.update(attrs)
-                _netcdf_safe(dataset).to_netcdf(staging / f"{name}.nc")
+                netcdf_safe(dataset).to_netcdf(staging / f"{name}.nc")
         bands = result.bands.copy()
         bands.attrs.update(attrs)
-        _netcdf_safe(bands).to_netcdf(staging / "bands.nc")
+        netcdf_safe(bands).to_netcdf(staging / "bands.nc")
         if result.comparisons:
             differences = xr.Dataset({c.output: c.difference for c in result.comparisons})
             differences.attrs.update(attrs)
             for c in result.comparisons:
                 for key, value in c.to_dataset().attrs.items():
                     differences[c.output].attrs[key] = value
-            _netcdf_safe(differences).to_netcdf(staging / "comparison.nc")
+            netcdf_safe(differences).to_netcdf(staging / "comparison.nc")
         result.samples.problem.to_frame().to_csv(staging / "problem.csv", index=False)
         figures = staging / "figures"
         figures.mkdir()
