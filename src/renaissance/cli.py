@@ -26,10 +26,10 @@ def _parse_param(text: str) -> tuple[str, str | None, float]:
         raise argparse.ArgumentTypeError(
             f"--params entry {text!r}: value {value!r} is not a number"
         ) from None
-    cell = None
-    if name.endswith("]") and "[" in name:
-        name, cell = name[:-1].split("[", 1)
-    return name.strip(), cell, number
+    from renaissance.engine.params import split_cell
+
+    name, cell = split_cell(name)
+    return name, cell, number
 
 
 def _params(entries) -> dict:

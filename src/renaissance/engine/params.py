@@ -144,17 +144,42 @@ def to_override(plan, var, value, ensemble: bool):
         ) from None
 
 
-def from_table(table) -> dict:
-    """Turn a pandas DataFrame (one row per member) into a params dict."""
-    params: dict = {}
+def split_cell(text: str) -> tuple[str, str | None]:
+    """``"Name[a, b]"`` -> ``("Name", "a,b")``; ``"Name"`` -> ``("Name", None)``."""
+    text = str(text).strip()
+    if text.endswith("]") and "[" in text:
+        name, inside = text[:-1].split("[", 1)
+        return name.strip(), ",".join(part.strip() for part in inside.split(","))
+    return text, None
+
+
+def overlay_table(params: dict, table) -> dict:
+    """``params`` with the columns of a table (one row per member) on top.
+
+    A column ``Name`` replaces the variable; ``Name[a,b]`` replaces one cell and keeps
+    the other cells ``params`` sets for it. A cell column for a variable ``params`` sets
+    as a whole (a number, array or series) is refused: sample the variable itself.
+    """
+    merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in params.items()}
     for column in table.columns:
         values = np.asarray(table[column], dtype=float)
-        if "[" in column and column.endswith("]"):
-            name, cell = column[:-1].split("[", 1)
-            params.setdefault(name.strip(), {})[cell] = values
-        else:
-            params[column] = values
-    return params
+        name, cell = split_cell(column)
+        if cell is None:
+            merged[name] = values
+            continue
+        current = merged.get(name, {})
+        if not isinstance(current, dict):
+            raise ValueError(
+                f"column {column!r} sets one cell of {name!r}, which is already set as a "
+                f"whole; give {name!r} itself instead"
+            )
+        merged[name] = {**current, cell: values}
+    return merged
+
+
+def from_table(table) -> dict:
+    """Turn a pandas DataFrame (one row per member) into a params dict."""
+    return overlay_table({}, table)
 
 
 def members_of(overrides: dict) -> int:

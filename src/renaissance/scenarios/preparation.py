@@ -20,6 +20,7 @@ import xarray as xr
 
 from renaissance._version import __version__
 from renaissance.engine import load_model
+from renaissance.engine.params import overlay_table, split_cell
 from renaissance.paths import MODEL_FILE
 from renaissance.roster import model_for_roster
 from renaissance.scenarios.schema import ALLOCATIONS, SHOCK_HOOKS, Scenario
@@ -27,22 +28,12 @@ from renaissance.scenarios.validation import reached_districts
 from renaissance.scenarios.vocabulary import vocabulary
 
 
-def _split(key: str) -> tuple[str, str | None]:
-    if key.endswith("]") and "[" in key:
-        name, cell = key[:-1].split("[", 1)
-        return name.strip(), ",".join(p.strip() for p in cell.split(","))
-    return key.strip(), None
-
-
 def _set(params: dict, key: str, value) -> None:
-    name, cell = _split(key)
+    name, cell = split_cell(key)
     if cell is None:
         params[name] = value
     else:
-        current = params.get(name)
-        if not isinstance(current, dict):
-            current = {}
-        params[name] = {**current, cell: value}
+        params[name] = {**params.get(name, {}), cell: value}
 
 
 def _series(pairs) -> pd.Series:
@@ -86,12 +77,12 @@ def scenario_params(scenario: Scenario) -> dict:
     params: dict = {}
     for key, value in scenario.parameters:
         _set(params, key, value)
-    whole = {k: pairs for k, pairs in scenario.exogenous if _split(k)[1] is None}
+    whole = {k: pairs for k, pairs in scenario.exogenous if split_cell(k)[1] is None}
     for key, pairs in whole.items():
         params[key] = _series(pairs)
     cells: dict = {}
     for key, pairs in scenario.exogenous:
-        name, cell = _split(key)
+        name, cell = split_cell(key)
         if cell is not None:
             cells.setdefault(name, {})[tuple(cell.split(","))] = pairs
     for name, series in cells.items():
@@ -130,27 +121,6 @@ def scenario_params(scenario: Scenario) -> dict:
                 if district not in reached:
                     weights[f"{cell},{district}"] = 0.0
     return params
-
-
-def _merge_samples(params: dict, samples: pd.DataFrame) -> dict:
-    """Scenario params with the sampled columns on top (one array of E values each)."""
-    merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in params.items()}
-    for column in samples.columns:
-        values = np.asarray(samples[column], dtype=float)
-        name, cell = _split(str(column))
-        if cell is None:
-            merged[name] = values
-        else:
-            current = merged.get(name)
-            if not isinstance(current, dict):
-                if current is not None:
-                    raise ValueError(
-                        f"sample column {column!r} sets one cell of {name!r}, which the "
-                        "scenario sets as a whole; sample the whole variable instead"
-                    )
-                current = {}
-            merged[name] = {**current, cell: values}
-    return merged
 
 
 @dataclass
@@ -215,7 +185,7 @@ class PreparedScenario:
         """
         if len(samples) == 0:
             raise ValueError("samples has no rows")
-        merged = _merge_samples(self.params, samples)
+        merged = overlay_table(self.params, samples)
         options = dict(self.run_options)
         if chunk_size is not None:
             options["chunk_size"] = chunk_size

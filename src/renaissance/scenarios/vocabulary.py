@@ -47,6 +47,10 @@ class Vocabulary:
     constants: frozenset
     roster_table: pd.DataFrame
 
+    @functools.cached_property
+    def _indexed_parameters(self) -> pd.DataFrame:
+        return self.parameters.set_index("name")
+
     @property
     def instruments(self) -> tuple[str, ...]:
         return self.ranges["Instrument"]
@@ -65,7 +69,7 @@ class Vocabulary:
 
     def range_of(self, name: str, dims: tuple[str, ...], cell: tuple[str, ...] | None):
         """``(low, high, units)`` of a parameter cell from the table (NaN if no range)."""
-        table = self.parameters.set_index("name")
+        table = self._indexed_parameters
         candidates = [name, f"{name}[{','.join(dims)}]"]
         if cell:
             candidates.insert(0, f"{name}[{','.join(cell)}]")
@@ -81,7 +85,7 @@ class Vocabulary:
 
     def default_of(self, name: str, dims: tuple[str, ...], cell: tuple[str, ...]) -> float:
         """The model's value of one cell of a constant (from the parameter table)."""
-        table = self.parameters.set_index("name")
+        table = self._indexed_parameters
         for candidate in (f"{name}[{','.join(cell)}]", f"{name}[{','.join(dims)}]", name):
             if candidate in table.index:
                 return float(table.loc[candidate, "default"])

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from renaissance.engine.params import overlay_table
 from renaissance.sensitivity.outputs import OutputSpec, variables_needed
 
 DEFAULT_CHUNK = 1000
@@ -192,35 +193,6 @@ def _engine_name(model, column: str) -> str:
     return column
 
 
-def merge_params(model, params: dict, samples: pd.DataFrame) -> dict:
-    """Fixed overrides and one chunk of samples as one ``run_ensemble`` params dict.
-
-    Sampled values win over fixed ones: a sampled cell ``Name[a,b]`` replaces that cell
-    of a fixed ``Name`` override and keeps its other cells.
-    """
-    merged: dict = {}
-    for name, value in params.items():
-        merged[name] = dict(value) if isinstance(value, dict) else value
-    for column in samples.columns:
-        values = samples[column].to_numpy(dtype=float)
-        name = _engine_name(model, column)
-        if name.endswith("]") and "[" in name:
-            base, cell = name[:-1].split("[", 1)
-            base = base.strip()
-            previous = merged.get(base)
-            cells = dict(previous) if isinstance(previous, dict) else {}
-            if previous is not None and not isinstance(previous, dict):
-                raise ValueError(
-                    f"{column!r} is sampled, but the scenario sets all of {base!r} at once; "
-                    f"sample {base!r} itself"
-                )
-            cells[cell] = values
-            merged[base] = cells
-        else:
-            merged[name] = values
-    return merged
-
-
 def run_chunk(
     setup: Setup,
     samples: pd.DataFrame,
@@ -266,7 +238,7 @@ def run_chunk(
         )
     else:
         results = model.run_ensemble(
-            merge_params(model, params, renamed),
+            overlay_table(params, renamed),
             return_columns=columns,
             chunk_size=len(renamed),
             **options,
