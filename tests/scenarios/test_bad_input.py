@@ -393,3 +393,22 @@ def test_two_shocks_of_one_kind_and_targets_on_a_world_shock(write):
 def test_bad_roster(write):
     error = error_of(write("s.yaml", "name: a\ndescription: d\nroster: regional\n"))
     assert error.key == "roster" and "neither 'showcase' nor 'national'" in str(error)
+
+
+@pytest.mark.parametrize("section", ["parameters", "exogenous"])
+def test_a_variable_given_as_a_whole_and_by_cell_is_refused(write, section):
+    values = ("0.02", "0.03") if section == "parameters" else ("{2000: 0.02}", "{2000: 0.03}")
+    error = error_of(
+        write(
+            "s.yaml",
+            f"""
+        name: trial
+        description: d
+        {section}:
+          World Demand Growth Rate: {values[0]}
+          World Demand Growth Rate[Mechanics]: {values[1]}
+    """,
+        )
+    )
+    assert "given both as a whole and by cell" in str(error)
+    assert error.key == f"{section}.'World Demand Growth Rate[Mechanics]'"

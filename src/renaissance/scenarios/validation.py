@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from renaissance.engine.params import split_cell
 from renaissance.roster import ROSTERS
 from renaissance.scenarios import checks
 from renaissance.scenarios.inheritance import POLICY_KEYS, SHOCK_KEYS
@@ -60,7 +61,9 @@ def build_scenario(root: Node, files: list) -> Scenario:
     )
     seed = checks.integer(top["seed"], low=0) if "seed" in top else 0
     parameters = _parameters(top.get("parameters"), words, allow)
-    exogenous = _exogenous(top.get("exogenous"), words, allow, top.get("parameters"))
+    exogenous = _exogenous(
+        top.get("exogenous"), words, allow, {split_cell(k)[0] for k, _ in parameters}
+    )
     shocks = _shocks(top.get("shocks"), words, horizon)
     policies = _policies(top.get("policies"), words)
     path = Path(files[0][0]) if files else None
@@ -146,10 +149,8 @@ def _horizon(node: Node | None) -> Horizon:
 
 def _cell_name(node: Node, key: str, words: Vocabulary, what: str):
     """Split ``Name[a,b]`` and check the name and the elements: (name, cell or None)."""
-    name, cell = key.strip(), None
-    if name.endswith("]") and "[" in name:
-        name, inner = name[:-1].split("[", 1)
-        name, cell = name.strip(), tuple(p.strip() for p in inner.split(","))
+    name, inner = split_cell(key)
+    cell = None if inner is None else tuple(inner.split(","))
     if name not in words.variables:
         raise node.error(f"unknown {what} {name!r}{checks.suggestion(name, words.variables)}")
     dims = words.variables[name]
@@ -178,10 +179,34 @@ def _reserved(node: Node, name: str) -> None:
             raise node.error(f"{name!r} is a shock hook: write it under shocks (variable: {kind})")
 
 
+def _in_range(node: Node, words: Vocabulary, name: str, dims, cell, allow: bool) -> float:
+    """A finite number within the parameter table's range of ``name`` (any number if
+    ``allow`` or the table gives no range)."""
+    low, high, units = words.range_of(name, dims, cell)
+    return checks.number(
+        node,
+        None if allow or math.isnan(low) else low,
+        None if allow or math.isnan(high) else high,
+        units=units,
+        escape=_ESCAPE,
+    )
+
+
+def _whole_or_cells(node: Node, seen: dict, name: str, key: str) -> None:
+    """Refuse a variable given both as a whole and by cells in one section."""
+    for other in seen.setdefault(name, []):
+        if (split_cell(other)[1] is None) != (split_cell(key)[1] is None):
+            raise node.error(
+                f"{name!r} is given both as a whole and by cell ({other!r} and {key!r}); "
+                "give either one value for every cell or values per cell"
+            )
+    seen[name].append(key)
+
+
 def _parameters(node: Node | None, words: Vocabulary, allow: bool):
     if node is None:
         return ()
-    out = []
+    out, seen = [], {}
     for key, value in checks.mapping(node, _AnyKey()).items():
         name, cell, dims = _cell_name(value, str(key), words, "parameter")
         _reserved(value, name)
@@ -190,26 +215,15 @@ def _parameters(node: Node | None, words: Vocabulary, allow: bool):
                 f"{name!r} is computed by the model, not a constant; to replace it with a "
                 "series over time, write it under exogenous"
             )
-        low, high, units = words.range_of(name, dims, cell)
-        checks.number(
-            value,
-            None if allow or math.isnan(low) else low,
-            None if allow or math.isnan(high) else high,
-            units=units,
-            escape=_ESCAPE,
-        )
-        out.append((str(key).strip(), float(value.value)))
+        _whole_or_cells(value, seen, name, str(key).strip())
+        out.append((str(key).strip(), _in_range(value, words, name, dims, cell, allow)))
     return tuple(out)
 
 
-def _keys(node: Node | None) -> list[str]:
-    return [str(k) for k in node.value] if node is not None and isinstance(node.value, dict) else []
-
-
-def _exogenous(node: Node | None, words: Vocabulary, allow: bool, parameters=None):
+def _exogenous(node: Node | None, words: Vocabulary, allow: bool, parameter_names=()):
     if node is None:
         return ()
-    out = []
+    out, seen = [], {}
     for key, series in checks.mapping(node, _AnyKey()).items():
         name, cell, dims = _cell_name(series, str(key), words, "variable")
         _reserved(series, name)
@@ -218,12 +232,12 @@ def _exogenous(node: Node | None, words: Vocabulary, allow: bool, parameters=Non
                 f"a series for one cell needs a constant; {name!r} is computed by the model, "
                 "so give a series for the whole variable (no [cell])"
             )
-        if name in {_cell_name(series, k, words, "parameter")[0] for k in _keys(parameters)}:
+        if name in parameter_names:
             raise series.error(f"{name!r} is also under parameters; set it in one place")
+        _whole_or_cells(series, seen, name, str(key).strip())
         points = checks.mapping(series, _AnyKey())
         if not points:
             raise series.error("a series needs at least one year: value pair")
-        low, high, units = words.range_of(name, dims, cell)
         pairs = []
         for year, value in points.items():
             if (
@@ -232,14 +246,7 @@ def _exogenous(node: Node | None, words: Vocabulary, allow: bool, parameters=Non
                 or not math.isfinite(year)
             ):
                 raise value.error(f"expected a year as the key, got {year!r}")
-            checks.number(
-                value,
-                None if allow or math.isnan(low) else low,
-                None if allow or math.isnan(high) else high,
-                units=units,
-                escape=_ESCAPE,
-            )
-            pairs.append((float(year), float(value.value)))
+            pairs.append((float(year), _in_range(value, words, name, dims, cell, allow)))
         pairs.sort()
         out.append((str(key).strip(), tuple(pairs)))
     return tuple(out)
