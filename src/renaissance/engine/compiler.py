@@ -15,7 +15,7 @@ import numpy as np
 from pysd.translators.structures import abstract_expressions as ae
 from pysd.translators.structures.abstract_model import AbstractLookup
 
-from renaissance.engine import external, graph, lookups, nodes, statefuls
+from renaissance.engine import external, graph, lookups, nodes, statefuls, tape
 from renaissance.engine.errors import ModelStructureError, UnsupportedFeatureError
 from renaissance.engine.expressions import ExpressionCompiler, Scope
 from renaissance.engine.macros import Macro
@@ -236,7 +236,10 @@ class ModelCompiler:
         def assemble(env):
             values = [block[-1](env) for block in blocks]
             members = max(v.shape[0] for v in values)
-            out = np.full((members, *sizes), np.nan)
+            if tape.is_traced(*values):
+                out = tape.filled(values, (members, *sizes), np.nan)
+            else:
+                out = np.full((members, *sizes), np.nan)
             for (index, shape, is_range, mask, _), value in zip(blocks, values, strict=True):
                 target = (slice(None), *index)
                 axes = iter(value.shape[1:])

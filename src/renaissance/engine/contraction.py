@@ -21,6 +21,7 @@ import string
 
 import numpy as np
 
+from renaissance.engine import tape
 from renaissance.engine.nodes import Node, apply, deps_of, literal, union_dims
 
 _ENSEMBLE = "Z"
@@ -200,7 +201,7 @@ def contraction(factors: list[Node], prefer: tuple[str, ...] = ()) -> Node:
 
     def evaluate(env):
         values = [f(env) for f in fns]
-        if candidates:
+        if candidates and not tape.is_traced(*values):  # the machine needs no sparse path
             result = sparse(values)
             if result is not None:
                 return result

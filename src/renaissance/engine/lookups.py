@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from renaissance.engine import tape
 from renaissance.engine.errors import ModelStructureError
 from renaissance.engine.nodes import Node, align, literal, union_dims
 
@@ -50,6 +51,8 @@ def interpolate(x: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
 
     ``x`` and ``ys[..., 0]`` broadcast against each other.
     """
+    if tape.is_traced(x):
+        return tape.interpolate(x, xs, ys)
     n = len(xs)
     if n == 1:
         return np.broadcast_to(ys[..., 0], np.broadcast_shapes(x.shape, ys.shape[:-1])) + 0.0

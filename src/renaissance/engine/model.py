@@ -26,6 +26,11 @@ roster (627 cells) was the same in chunks of 500 and 2,000 and slower in chunks 
 MAX_OUTPUT_BYTES = 8 * 2**30
 """Refuse a run whose recorded results would exceed this (bytes), before integrating."""
 ADAPTIVE = ("RK45", "RK23", "DOP853", "LSODA", "BDF", "Radau")
+BACKENDS = ("auto", "vm", "numpy")
+"""How fixed-step runs execute the plan: ``vm`` traces the step into a tape run by the
+Numba virtual machine (:mod:`renaissance.engine.compiled`), ``numpy`` calls the numpy
+closures; ``auto`` uses the machine when Numba is installed and the step can be traced,
+else numpy. Results agree to rounding (the tape is checked against numpy when built)."""
 
 
 def read_abstract_model(path: Path, use_cache: bool = True):
@@ -61,14 +66,28 @@ class Model:
         The model file.
     plan : renaissance.engine.plan.Plan
         The compiled plan (variables, statefuls, evaluation orders).
+    backend : {"auto", "vm", "numpy"}
+        How fixed-step runs execute (see :data:`BACKENDS`); the backend a run used is
+        in its ``backend`` attribute.
     """
 
     engine = "fast"
 
-    def __init__(self, path: Path, plan):
+    def __init__(self, path: Path, plan, backend: str = "auto"):
         self.path = Path(path)
         self.plan = plan
         self.sha256 = file_sha256(self.path)
+        self.backend = backend
+
+    @property
+    def backend(self) -> str:
+        return self._backend
+
+    @backend.setter
+    def backend(self, value: str) -> None:
+        if value not in BACKENDS:
+            raise ValueError(f"backend {value!r} is not one of {BACKENDS}")
+        self._backend = value
 
     @property
     def variable_names(self) -> list[str]:
@@ -275,6 +294,7 @@ class Model:
             chunk_size = self.auto_chunk_size()
         step = max(1, int(chunk_size)) if chunk_size else members
         pieces = []
+        used = set()
         for start in range(0, members, step):
             stop = min(members, start + step)
             state = self.plan.initialize(
@@ -286,11 +306,16 @@ class Model:
             if start == 0:
                 self._check_output_size(state, keys, members)
             if integrator in FIXED_STEP:
-                rec = run_fixed(self.plan, state, keys, integrator)
+                # one backend for the whole call: once a chunk needs numpy, all do
+                rec = None if "numpy" in used else self._run_on_machine(state, keys, integrator)
+                used.add("numpy" if rec is None else "vm")
+                if rec is None:
+                    rec = run_fixed(self.plan, state, keys, integrator)
                 pieces.append((rec.times, rec.data, rec.failed_at))
             else:
                 from renaissance.engine.adaptive import run_adaptive
 
+                used.add("numpy")
                 pieces.append(run_adaptive(self.plan, state, keys, integrator, rtol, atol, policy))
         times, data, failed = _merge(pieces)
         attrs = {
@@ -298,6 +323,7 @@ class Model:
             "model_sha256": self.sha256,
             "renaissance_version": __version__,
             "engine": self.engine,
+            "backend": "+".join(sorted(used)),
             "integrator": integrator,
             "time_step": state.dt,
             "saveper": state.saveper,
@@ -308,20 +334,40 @@ class Model:
             attrs.update(rtol=rtol, atol=atol, adaptive_policy=policy)
         return to_dataset(self.plan, times, data, failed, attrs, ensemble)
 
+    def _run_on_machine(self, state, keys, integrator):
+        """A fixed-step run on the virtual machine, or None to use numpy (see BACKENDS)."""
+        if self.backend == "numpy":
+            return None
+        from renaissance.engine import compiled
+
+        if not compiled.available():
+            if self.backend == "vm":
+                raise UnsupportedFeatureError("backend 'vm' needs Numba, which is not installed")
+            return None
+        record = compiled.run(self.plan, state, keys, integrator)
+        if record is None and self.backend == "vm":
+            raise UnsupportedFeatureError(
+                f"backend 'vm' cannot run {self.path.name}: {compiled.why_not(self.plan)}"
+            )
+        return record
+
 
 def _merge(pieces):
     """Join the (times, data, failed) of successive member chunks along the member axis."""
     times = pieces[0][0]
     if len(pieces) == 1:
         return pieces[0]
-    data = {
-        key: [np.concatenate([p[1][key][j] for p in pieces]) for j in range(len(times))]
-        for key in pieces[0][1]
-    }
+    data = {}
+    for key, first in pieces[0][1].items():
+        if isinstance(first, np.ndarray):  # (time, E, *sizes) from the virtual machine
+            data[key] = np.concatenate([p[1][key] for p in pieces], axis=1)
+        else:
+            frames = [p[1][key] for p in pieces]
+            data[key] = [np.concatenate([f[j] for f in frames]) for j in range(len(times))]
     return times, data, np.concatenate([p[2] for p in pieces])
 
 
-def load_model(path, engine: str = "fast"):
+def load_model(path, engine: str = "fast", backend: str = "auto"):
     """Compile a Vensim ``.mdl`` file into a runnable model.
 
     Parameters
@@ -333,6 +379,8 @@ def load_model(path, engine: str = "fast"):
         :class:`~renaissance.engine.errors.UnsupportedFeatureError` naming the function
         and variable it cannot handle; ``pysd`` uses PySD; ``auto`` tries ``fast`` and
         falls back to PySD with a warning that says why.
+    backend : {"auto", "vm", "numpy"}
+        How the fast engine executes fixed-step runs (see :data:`BACKENDS`).
 
     Returns
     -------
@@ -340,6 +388,8 @@ def load_model(path, engine: str = "fast"):
         (or :class:`~renaissance.engine.pysd_engine.PySDModel` for ``pysd``/fallback).
     """
     path = Path(path)
+    if backend not in BACKENDS:
+        raise ValueError(f"backend {backend!r} is not one of {BACKENDS}")
     if engine not in ("fast", "pysd", "auto"):
         raise ValueError(f"engine {engine!r} is not one of 'fast', 'pysd', 'auto'")
     if not path.is_file():
@@ -366,4 +416,4 @@ def load_model(path, engine: str = "fast"):
             stacklevel=2,
         )
         return PySDModel(path)
-    return Model(path, plan)
+    return Model(path, plan, backend)

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from renaissance.engine import tape
 from renaissance.engine.names import normalize
 from renaissance.engine.series import TimeSeries, is_series, to_series
 
@@ -53,7 +54,10 @@ class Patch:
 
     def apply(self, value: np.ndarray, members: int) -> np.ndarray:
         shape = (max(members, value.shape[0]), *value.shape[1:])
-        out = np.array(np.broadcast_to(value, shape), order="C")
+        if tape.is_traced(value):  # recorded for the virtual machine (engine.tape)
+            out = np.broadcast_to(value, shape).copy()
+        else:
+            out = np.array(np.broadcast_to(value, shape), order="C")
         for index, cell in self.cells:
             out[(slice(None), *index)] = cell
         return out

@@ -18,7 +18,8 @@ def to_dataset(
     times : sequence of float
         Save times.
     data : dict
-        Variable key -> list (one per save time) of arrays ``(E, *sizes)``.
+        Variable key -> list (one per save time) of arrays ``(E, *sizes)``, or one
+        array ``(time, E, *sizes)``.
     failed_at : ndarray of shape (E,)
         First save time with a non-finite state per member (NaN: the member succeeded).
     attrs : dict
@@ -33,7 +34,12 @@ def to_dataset(
     variables = {}
     for key, frames in data.items():
         var = plan.variables[key]
-        values = np.stack(frames) if frames else np.empty((0, members, *plan.sizes(key)))
+        if isinstance(frames, np.ndarray):  # already (time, E, *sizes)
+            values = frames
+        elif frames:
+            values = np.stack(frames)
+        else:
+            values = np.empty((0, members, *plan.sizes(key)))
         dims = ("time", "member", *var.dims)
         if not ensemble:
             values = values[:, 0]

@@ -19,6 +19,7 @@ import weakref
 import numpy as np
 
 from renaissance.engine import functions as vf
+from renaissance.engine import tape
 from renaissance.engine.nodes import Node, align, apply, evaluator, hoist_operands
 
 GATHER_MIN_CELLS = 20_000
@@ -64,7 +65,7 @@ def _chain_node(plain: Node, conditions, branches, branch_dims) -> Node:
         if cells and env["$E"] * cells[0] < GATHER_MIN_CELLS:
             return fallback(env)  # decided without evaluating the branches twice
         masks = [f(env) for f in condition_fns]
-        if any(m.shape[0] != 1 for m in masks):
+        if any(m.shape[0] != 1 for m in masks) or tape.is_traced(*masks):
             return fallback(env)
         values = [f(env) for f in branch_fns]
         values = [v.reshape((v.shape[0], *extra)) if v.ndim == 1 else v for v in values]

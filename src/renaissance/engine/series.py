@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from renaissance.engine import tape
+
 TIMES = "$series-times:"
 VALUES = "$series-values:"
 SLOPES = "$series-slopes:"
@@ -83,6 +85,8 @@ def evaluator(key: str):
     times_key, values_key, slopes_key = TIMES + key, VALUES + key, SLOPES + key
 
     def at_time(env):
+        if tape.is_traced(env["time"]):
+            return _traced_series(env["time"], env[times_key][0], env[values_key])
         t = float(env["time"][0])
         times = env[times_key][0]
         values = env[values_key]
@@ -94,6 +98,15 @@ def evaluator(key: str):
         return env[slopes_key][:, i] * (t - times[i]) + values[:, i]
 
     return at_time
+
+
+def _traced_series(time, times: np.ndarray, values: np.ndarray):
+    """The series at traced ``time``: interpolation rows over the variable's cells."""
+    if values.shape[0] != 1:
+        raise tape.TraceError("a time series that differs between members")
+    rows = np.moveaxis(values, 1, -1)  # (1, *sizes, T)
+    at = time.reshape((1,) * (rows.ndim - 1)) if rows.ndim > 2 else time
+    return tape.interpolate(at, times, rows)
 
 
 def is_series(value) -> bool:

@@ -127,7 +127,7 @@ class Delay(Stateful):
 
     def derivative(self, y, disc, env):
         outflow = y / self.f["delay_time"](env)[..., None]
-        inflow = np.empty(np.broadcast_shapes(outflow.shape, y.shape))
+        inflow = np.empty_like(outflow, shape=np.broadcast_shapes(outflow.shape, y.shape))
         inflow[..., 0] = self.f["input"](env)
         inflow[..., 1:] = outflow[..., :-1]
         return self.order * (inflow - outflow)

@@ -1,0 +1,411 @@
+"""Fixed-step runs on the Numba virtual machine: trace once, check, bind, integrate.
+
+:func:`run` integrates an initialised :class:`~renaissance.engine.plan.RunState` with
+Euler or RK4 exactly as :func:`renaissance.engine.integrators.run_fixed` does (same
+clock, same save times, same per-member failure times), but executes the right-hand side
+as a tape (:mod:`renaissance.engine.tape`) on the virtual machine
+(:mod:`renaissance.engine.vm`) instead of calling the numpy closures.
+
+Steps:
+
+1. **Trace** the plan's evaluation and derivatives once, with tracers for the states,
+   the time and every environment constant the step reads. The tape does not depend on
+   the ensemble size or on the constants' values, so it is cached on the plan for
+   the same evaluation order, returned variables and time step (runs whose closures
+   carry run-specific data, cell patches and time series, are traced each time).
+2. **Check** the tape once: the machine evaluates it for the first member at the
+   initial time and must reproduce numpy's values of every derivative and returned
+   variable (relative 1e-9). A tape that fails is never used.
+3. **Bind** the run's constants: member-shared ones into the shared array, the ones
+   that differ by member into the member matrix.
+4. **Integrate** in compiled code, member block by member block.
+
+Anything that cannot be traced (discrete states, TIME STEP or FINAL TIME changing in
+the run, a numpy operation the tape does not know) returns None and the caller uses the
+numpy plan; :func:`why_not` tells why.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from renaissance.engine.integrators import RPREC, Recorder
+from renaissance.engine.tape import WORK, Slot, Tape, TraceError, Tracer
+
+LANES = 8
+"""Members integrated together by the virtual machine (its innermost loop)."""
+
+CHECK_RTOL = 1e-9
+"""Relative agreement with numpy required of a new tape (rounding only differs)."""
+
+_REASONS: dict[int, str] = {}
+
+
+def available() -> bool:
+    """Whether Numba can be imported (the virtual machine needs it)."""
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def why_not(plan) -> str | None:
+    """Why the last run of ``plan`` did not use the virtual machine (None if it did)."""
+    return _REASONS.get(id(plan))
+
+
+class Program:
+    """A traced, checked tape for one plan and one evaluation order.
+
+    Attributes
+    ----------
+    ops : ndarray of int64, shape (n_ops, 17)
+        Operation table; input spaces of environment constants are symbolic (< 0).
+    index, shared : ndarray
+        Gather positions (int64) and tape constants (float64).
+    inputs : list of str
+        Environment keys bound per run; ``input_sizes`` their cells per member.
+    states : list of tuple
+        ``(stateful index, first work row, cells)`` of every continuous state.
+    records : dict
+        Returned key -> first work row of its value (dynamic), or None (constant).
+    """
+
+    def __init__(self, tape: Tape, states, n_state, derivative_row, records):
+        from renaissance.engine import vm
+
+        self.ops = np.array(tape.rows, dtype=np.int64).reshape(-1, vm.NCOLUMNS)
+        self.ops[:, vm.OPCODE] = [getattr(vm, name) for name in tape.names]
+        self.index = (
+            np.concatenate(tape.index).astype(np.int64) if tape.index else np.zeros(0, np.int64)
+        )
+        self.shared = np.concatenate(tape.shared) if tape.shared else np.zeros(0)
+        self.inputs = list(tape.inputs)
+        self.input_sizes = [int(np.prod(s)) for s in tape.input_shapes]
+        self.work_size = tape.work_size
+        self.states = states
+        self.n_state = n_state
+        self.derivative_row = derivative_row
+        self.records = records
+        self.checked = False
+        self.names = list(tape.names)
+        self.references = tape.references
+
+
+SERIES_PREFIX = "$series-"
+"""Environment keys of time-series tables, read as constants of the tape (not inputs)."""
+
+
+class _TracingEnv(dict):
+    """Run environment seen while tracing: constants become input tracers on first read
+    (values set at initialisation, stateful outputs that stay fixed such as INITIAL, and
+    the slots of hoisted expressions), except time-series tables."""
+
+    def __init__(self, tape: Tape, base: dict):
+        super().__init__()
+        self.tape = tape
+        self.base = base
+
+    def __missing__(self, key):
+        value = self.base[key]
+        if isinstance(value, np.ndarray) and not key.startswith(SERIES_PREFIX):
+            value = self.tape.input(key, value)
+        self[key] = value
+        return value
+
+
+def _trace(plan, state, keys) -> Program:
+    from renaissance.engine.plan import RunState
+
+    tape = Tape()
+    time = tape.work_value(np.array([state.t0]))
+    held = tape.work_value(np.array([state.t0]))
+    env = _TracingEnv(tape, state.env)
+    env.update({"time": time, "$tin": held, "$E": 1, "$dt": state.dt, "$initialising": False})
+    ys = [None] * len(plan.statefuls)
+    states = []
+    for i in plan.continuous:
+        first = np.array(np.asarray(state.y[i])[:1], dtype=float)
+        ys[i] = tape.work_value(first)
+        states.append((i, ys[i].slot.offset, ys[i].size))
+    n_state = sum(size for _, _, size in states)
+    derivative_row = tape.allocate(n_state)
+    traced = RunState(env, ys, state.disc, 1, state.t0, state.dt, state.final_time,
+                      state.saveper, state.step_order)  # fmt: skip
+    with np.errstate(all="ignore"):
+        plan.evaluate(traced, ys, state.disc)
+        derivatives = plan.derivatives(traced, ys, state.disc)
+    row = derivative_row
+    for i, _, size in states:
+        shape = ys[i].shape
+        value = np.broadcast_to(np.asarray(_unwrap(derivatives[i]), dtype=float), shape)
+        out = Tracer(tape, Slot(WORK, row), np.array(value))
+        tape.emit("COPY", out, [tape.operand(derivatives[i], shape)])
+        row += size
+    records = {}
+    for key in keys:
+        value = dict.get(env, key)
+        if isinstance(value, Tracer) and value.slot.space == WORK:
+            sizes = (1, *plan.sizes(key))
+            if value.shape != sizes:
+                value = np.broadcast_to(value, sizes).copy()
+            records[key] = value.slot.offset
+        else:
+            records[key] = None
+    return Program(tape, states, n_state, derivative_row, records)
+
+
+def _unwrap(x):
+    return x.value if isinstance(x, Tracer) else x
+
+
+def _bind(program: Program, env: dict, members: int):
+    """Ops, shared constants and member matrix of one run."""
+    from renaissance.engine import vm
+
+    shared_parts = [program.shared]
+    member_parts = []
+    shared_size, member_size = program.shared.size, 0
+    spaces = np.empty(len(program.inputs), dtype=np.int64)
+    bases = np.empty(len(program.inputs), dtype=np.int64)
+    for number, (key, cells) in enumerate(zip(program.inputs, program.input_sizes, strict=True)):
+        value = np.asarray(env[key], dtype=float)
+        rows = value.shape[0] if value.ndim else 1
+        if value.size != rows * cells or rows not in (1, members):
+            raise TraceError(f"constant {key!r} has shape {value.shape} at this run")
+        if rows == 1 or members == 1:
+            spaces[number], bases[number] = vm.SHARED, shared_size
+            shared_parts.append(value.reshape(-1)[:cells])
+            shared_size += cells
+        else:
+            spaces[number], bases[number] = vm.MEMBER, member_size
+            member_parts.append(value.reshape(members, cells).T)
+            member_size += cells
+    ops = program.ops.copy()
+    for space_column, offset_column in (
+        (vm.A_SPACE, vm.A_OFFSET),
+        (vm.B_SPACE, vm.B_OFFSET),
+        (vm.C_SPACE, vm.C_OFFSET),
+    ):
+        symbolic = ops[:, space_column] < 0
+        if symbolic.any():
+            numbers = -1 - ops[symbolic, space_column]
+            ops[symbolic, offset_column] += bases[numbers]
+            ops[symbolic, space_column] = spaces[numbers]
+    shared = np.concatenate(shared_parts) if len(shared_parts) > 1 else program.shared
+    if member_parts:
+        matrix = np.ascontiguousarray(np.concatenate(member_parts, axis=0))
+    else:
+        matrix = np.zeros((0, members))
+    return ops, np.ascontiguousarray(shared), matrix
+
+
+def _initial_states(program: Program, state) -> np.ndarray:
+    columns = []
+    for i, _, size in program.states:
+        y = np.asarray(state.y[i], dtype=float)
+        columns.append(np.broadcast_to(y.reshape(y.shape[0], -1), (state.members, size)))
+    if not columns:
+        return np.zeros((0, state.members))
+    return np.ascontiguousarray(np.concatenate(columns, axis=1).T)
+
+
+def _check(program: Program, ops, shared, matrix, state, y0) -> None:
+    """The machine must compute every operation as numpy did for the first member.
+
+    Operation by operation, in order: the work rows hold numpy's values of everything
+    computed before (so upstream rounding cannot accumulate), the machine runs the one
+    operation, and its output must equal numpy's within :data:`CHECK_RTOL` of the
+    magnitude of the cell's operands (rounding of a sum or of ``exp`` differs in the last
+    bits between numpy and compiled code; a wrong cell, input or function does not).
+    """
+    from renaissance.engine import vm
+
+    work = np.zeros((program.work_size, 1))
+    work[0, 0] = work[1, 0] = state.t0
+    row = 0
+    for _, offset, size in program.states:
+        work[offset : offset + size, 0] = y0[row : row + size, 0]
+        row += size
+    arrays = (work[:, 0], shared, matrix[:, 0] if matrix.size else np.zeros(0))
+    with np.errstate(all="ignore"):
+        for number, expected in enumerate(program.references):
+            op = ops[number : number + 1]
+            vm.evaluate(op, program.index, shared, matrix, work, 0)
+            first = int(op[0, vm.OUT])
+            got = work[first : first + expected.size, 0]
+            scale = np.abs(expected) + _operand_scale(op[0], program.index, arrays, expected.size)
+            same = (got == expected) | (np.abs(got - expected) <= CHECK_RTOL * scale)
+            same |= np.isnan(got) & np.isnan(expected)
+            if not same.all():
+                cell = int(np.flatnonzero(~same)[0])
+                raise TraceError(
+                    f"the compiled step disagrees with numpy at the initial time: operation "
+                    f"{number} ({program.names[number]}), cell {cell}: {got[cell]!r} instead "
+                    f"of {expected[cell]!r}"
+                )
+            work[first : first + expected.size, 0] = expected
+    program.checked = True
+
+
+def _operand_scale(op, index, arrays, size) -> np.ndarray:
+    """Per output cell, the sum of the magnitudes of what the operation combined."""
+    from renaissance.engine import vm
+
+    name = int(op[vm.OPCODE])
+    n, q = int(op[vm.SIZE]), max(1, int(op[vm.INNER]))
+    grouped = name in (vm.REDUCE_SUM, vm.REDUCE_PROD, vm.REDUCE_MIN, vm.REDUCE_MAX, vm.SUMPROD)
+    count = n * q if grouped else n
+    columns = ((vm.A_SPACE, vm.A_OFFSET, vm.A_MODE, vm.A_INDEX),
+               (vm.B_SPACE, vm.B_OFFSET, vm.B_MODE, vm.B_INDEX),
+               (vm.C_SPACE, vm.C_OFFSET, vm.C_MODE, vm.C_INDEX))  # fmt: skip
+    used = 1 if name in (vm.INTERP, vm.SCATTER) or name < vm.ADD else 2
+    if name in (vm.WHERE, vm.SAFE_DIVIDE):
+        used = 3
+    elif grouped:
+        used = 2 if name == vm.SUMPROD else 1
+    values = []
+    for space, offset, mode, start in columns[:used]:
+        mode = int(op[mode])
+        if mode == vm.SCALAR:
+            cells = np.zeros(count, dtype=np.int64)
+        elif mode == vm.CONTIGUOUS:
+            cells = np.arange(count)
+        else:
+            cells = index[int(op[start]) : int(op[start]) + count]
+        values.append(np.abs(arrays[int(op[space])][int(op[offset]) + cells]))
+    if name == vm.SUMPROD:
+        terms = (values[0] * values[1]).reshape(n, q).sum(axis=1)
+        return np.resize(terms, size)
+    if grouped:
+        return np.resize(values[0].reshape(n, q).sum(axis=1), size)
+    if name == vm.INTERP:  # the largest y of the row each cell interpolates in
+        if int(op[vm.B_MODE]) == vm.SCALAR:
+            starts = np.zeros(n, dtype=np.int64)
+        else:
+            starts = index[int(op[vm.B_INDEX]) : int(op[vm.B_INDEX]) + n]
+        rows = int(op[vm.B_OFFSET]) + starts[:, None] + np.arange(q)
+        return np.resize(np.abs(arrays[vm.SHARED][rows]).max(axis=1), size)
+    total = sum(values)
+    if name == vm.SCATTER:
+        return np.full(size, np.max(total, initial=0.0))
+    return np.resize(total, size)
+
+
+def _cache_key(plan, state, keys):
+    """Key of a reusable tape, or None when the step's closures carry run data."""
+    for key, _, fn in state.step_order:
+        own = plan.fns.get(key)
+        unwrapped = getattr(own, "unwrapped", None)
+        if fn is not own and (unwrapped is None or fn is not unwrapped()):
+            if key not in plan.index:
+                return None
+    return (tuple(k for k, _, _ in state.step_order), tuple(keys), state.dt)
+
+
+def _clock(state):
+    times, saves = [], []
+    recorder = Recorder.__new__(Recorder)
+    recorder.state = state
+    t = state.t0
+    while t + state.dt * RPREC < state.final_time:
+        times.append(t)
+        saves.append(recorder.is_save_time(t))
+        t = t + state.dt
+    times.append(t)
+    saves.append(recorder.is_save_time(t))
+    return np.array(times), np.array(saves)
+
+
+class CompiledRecord:
+    """What :func:`renaissance.engine.integrators.run_fixed` returns, from the machine."""
+
+    def __init__(self, times, data, failed_at):
+        self.times = times
+        self.data = data
+        self.failed_at = failed_at
+
+
+def run(plan, state, keys: list[str], method: str = "euler") -> CompiledRecord | None:
+    """Integrate ``state`` on the virtual machine, or return None (see :func:`why_not`)."""
+    try:
+        return _run(plan, state, keys, method)
+    except TraceError as err:
+        _REASONS[id(plan)] = str(err)
+    except (ValueError, TypeError, IndexError) as err:
+        _REASONS[id(plan)] = f"tracing failed: {type(err).__name__}: {err}"
+    return None
+
+
+def _run(plan, state, keys, method) -> CompiledRecord:
+    from renaissance.engine import vm
+
+    if plan.discrete:
+        raise TraceError("discrete states (DELAY FIXED, SAMPLE IF TRUE, DELAY N)")
+    if state.dynamic_controls:
+        raise TraceError("TIME STEP, FINAL TIME or SAVEPER change during the run")
+    cache = plan.__dict__.setdefault("_programs", {})
+    key = _cache_key(plan, state, keys)
+    program = cache.get(key) if key is not None else None
+    if program is None:
+        program = _trace(plan, state, keys)
+        if key is not None:
+            cache[key] = program
+    members = state.members
+    ops, shared, matrix = _bind(program, state.env, members)
+    y0 = _initial_states(program, state)
+    # the machine does not check offsets as it runs: every bound tape is checked first
+    bad = vm.check_tape(ops, program.index, shared.size, matrix.shape[0], program.work_size)
+    if bad != (-1, -1):
+        cache.pop(key, None)
+        raise TraceError(f"malformed tape: operation {bad[0]}, column {bad[1]}")
+    if not program.checked:
+        try:
+            _check(program, ops, shared, matrix, state, y0)
+        except TraceError:
+            cache.pop(key, None)
+            raise
+    times, saves = _clock(state)
+    rows = np.cumsum(saves) - 1
+    save_rows = np.where(saves, rows, -1).astype(np.int64)
+    n_rows = int(saves.sum())
+    dynamic = [k for k in keys if program.records[k] is not None]
+    record_rows, slices, width = [], {}, 0
+    for k in dynamic:
+        size = int(np.prod(plan.sizes(k)))
+        record_rows.extend(range(program.records[k], program.records[k] + size))
+        slices[k] = (width, width + size)
+        width += size
+    out = np.empty((members, n_rows, width))
+    final = np.empty((program.n_state, members))
+    failed = np.full(members, np.nan)
+    template = np.zeros(program.work_size)
+    # blocks of members on all cores, from the main thread only: Numba's default threading
+    # layer aborts if two threads (dask's threaded workers, say) enter it at once
+    parallel = members > LANES and threading.current_thread() is threading.main_thread()
+    integrate = vm.integrate_parallel if parallel else vm.integrate
+    with np.errstate(all="ignore"):
+        integrate(ops, program.index, shared, matrix, template, program.states[0][1]
+                     if program.states else 0, program.n_state, program.derivative_row, 0, 1,
+                     y0, times, save_rows, float(state.dt), 0 if method == "euler" else 1,
+                     np.array(record_rows, dtype=np.int64), LANES, out, final, failed)  # fmt: skip
+    decimals = -int(np.log10(state.dt * RPREC))
+    saved = [float(np.round(t, decimals)) for t in times[saves]]
+    data = {}
+    for k in keys:
+        shape = (n_rows, members, *plan.sizes(k))
+        if program.records[k] is None:
+            value = np.asarray(state.env[k], dtype=float)
+            data[k] = np.array(np.broadcast_to(value, shape))
+        else:
+            a, b = slices[k]
+            data[k] = np.moveaxis(out[:, :, a:b], 1, 0).reshape(shape)
+    row = 0
+    for i, _, size in program.states:
+        state.y[i] = final[row : row + size].T.reshape((members, *np.shape(state.y[i])[1:]))
+        row += size
+    _REASONS.pop(id(plan), None)
+    return CompiledRecord(saved, data, failed)
