@@ -158,7 +158,7 @@ def test_a_wrong_tape_is_never_used(showcase):
         program.ops[adds, vm.OPCODE] = vm.SUBTRACT
         program.checked = False
         state = showcase.plan.initialize(1, {"final_time": np.array([1995.0])}, set())
-        ops, shared, matrix = compiled._bind(program, state.env, 1)
+        ops, shared, matrix, _ = compiled._bind(program, state.env, 1)
         with pytest.raises(TraceError, match="disagrees with numpy"):
             compiled._check(program, ops, shared, matrix, state, compiled._initial_states(
                 program, state))  # fmt: skip

@@ -27,6 +27,7 @@ numpy plan; :func:`why_not` tells why.
 
 from __future__ import annotations
 
+import functools
 import threading
 
 import numpy as np
@@ -41,6 +42,7 @@ CHECK_RTOL = 1e-9
 """Relative agreement with numpy required of a new tape (rounding only differs)."""
 
 _REASONS: dict[int, str] = {}
+_WORK: dict[int, dict] = {}
 
 
 def available() -> bool:
@@ -50,6 +52,33 @@ def available() -> bool:
     except ImportError:
         return False
     return True
+
+
+def step_work(plan) -> dict | None:
+    """Work per member of one evaluation of the tape the last machine run of ``plan`` used.
+
+    Returns
+    -------
+    dict or None
+        ``operations`` (tape rows executed per evaluation), ``cells`` (output cells
+        written) and ``element_operations`` (cells times the terms each combines, for
+        reductions and sums of products); None if ``plan`` never ran on the machine.
+    """
+    return _WORK.get(id(plan))
+
+
+def _work_of(ops) -> dict:
+    from renaissance.engine import vm
+
+    sizes = ops[:, vm.SIZE]
+    grouped = np.isin(ops[:, vm.OPCODE], (vm.REDUCE_SUM, vm.REDUCE_PROD, vm.REDUCE_MIN,
+                                          vm.REDUCE_MAX, vm.SUMPROD))  # fmt: skip
+    terms = np.where(grouped, np.maximum(ops[:, vm.INNER], 1), 1)
+    return {
+        "operations": len(ops),
+        "cells": int(sizes.sum()),
+        "element_operations": int((sizes * terms).sum()),
+    }
 
 
 def why_not(plan) -> str | None:
@@ -74,14 +103,24 @@ class Program:
         Returned key -> first work row of its value (dynamic), or None (constant).
     """
 
-    def __init__(self, tape: Tape, states, n_state, derivative_row, records):
-        from renaissance.engine import vm
+    def __init__(self, tape: Tape, states, n_state, derivative_row, records, sizes):
+        from renaissance.engine import tapeopt, vm
 
-        self.ops = np.array(tape.rows, dtype=np.int64).reshape(-1, vm.NCOLUMNS)
-        self.ops[:, vm.OPCODE] = [getattr(vm, name) for name in tape.names]
-        self.index = (
-            np.concatenate(tape.index).astype(np.int64) if tape.index else np.zeros(0, np.int64)
-        )
+        ops = np.array(tape.rows, dtype=np.int64).reshape(-1, vm.NCOLUMNS)
+        ops[:, vm.OPCODE] = [getattr(vm, name) for name in tape.names]
+        index = np.concatenate(tape.index).astype(np.int64) if tape.index else np.zeros(0, np.int64)
+        # rows that must hold their values after an evaluation: derivatives, returned
+        kept = np.zeros(tape.work_size, dtype=bool)
+        kept[derivative_row : derivative_row + n_state] = True
+        for key, row in records.items():
+            if row is not None:
+                kept[row : row + sizes[key]] = True
+        protected = kept.copy()
+        protected[: derivative_row + n_state] = True  # time, held time, states
+        ops, index = tapeopt.fold_copies(ops, index, protected)
+        keep = tapeopt.drop_dead(ops, index, kept)
+        self.ops, self.index = ops[keep], index
+        self.traced_operations = len(tape.rows)
         self.shared = np.concatenate(tape.shared) if tape.shared else np.zeros(0)
         self.inputs = list(tape.inputs)
         self.input_sizes = [int(np.prod(s)) for s in tape.input_shapes]
@@ -91,8 +130,10 @@ class Program:
         self.derivative_row = derivative_row
         self.records = records
         self.checked = False
-        self.names = list(tape.names)
-        self.references = tape.references
+        self.names = [tape.names[i] for i in keep]
+        self.references = [tape.references[i] for i in keep]
+        self.splits: dict[tuple, np.ndarray] = {}
+        self.layouts: dict[tuple, Layout] = {}
 
 
 SERIES_PREFIX = "$series-"
@@ -145,8 +186,9 @@ def _trace(plan, state, keys) -> Program:
         out = Tracer(tape, Slot(WORK, row), np.array(value))
         tape.emit("COPY", out, [tape.operand(derivatives[i], shape)])
         row += size
-    records = {}
+    records, cell_counts = {}, {}
     for key in keys:
+        cell_counts[key] = int(np.prod(plan.sizes(key)))
         value = dict.get(env, key)
         if isinstance(value, Tracer) and value.slot.space == WORK:
             sizes = (1, *plan.sizes(key))
@@ -155,7 +197,7 @@ def _trace(plan, state, keys) -> Program:
             records[key] = value.slot.offset
         else:
             records[key] = None
-    return Program(tape, states, n_state, derivative_row, records)
+    return Program(tape, states, n_state, derivative_row, records, cell_counts)
 
 
 def _unwrap(x):
@@ -163,7 +205,7 @@ def _unwrap(x):
 
 
 def _bind(program: Program, env: dict, members: int):
-    """Ops, shared constants and member matrix of one run."""
+    """Ops, shared constants, member matrix and input spaces (shared/member) of one run."""
     from renaissance.engine import vm
 
     shared_parts = [program.shared]
@@ -200,7 +242,27 @@ def _bind(program: Program, env: dict, members: int):
         matrix = np.ascontiguousarray(np.concatenate(member_parts, axis=0))
     else:
         matrix = np.zeros((0, members))
-    return ops, np.ascontiguousarray(shared), matrix
+    return ops, np.ascontiguousarray(shared), matrix, tuple(spaces.tolist())
+
+
+def _prologue(program: Program, ops, shared, matrix, spaces):
+    """Run the operations that cannot change during the run once (tapeopt.split_static).
+
+    Returns the operations left for every evaluation and the work rows every member
+    block starts from (holding the prologue's results).
+    """
+    from renaissance.engine import tapeopt, vm
+
+    static = program.splits.get(spaces)
+    if static is None:
+        dynamic_rows = np.zeros(program.work_size, dtype=bool)
+        dynamic_rows[: program.derivative_row] = True  # time, held time, states
+        static = program.splits[spaces] = tapeopt.split_static(ops, program.index, dynamic_rows)
+    work = np.zeros((program.work_size, 1))
+    if static.any():
+        with np.errstate(all="ignore"):
+            vm.evaluate(np.ascontiguousarray(ops[static]), program.index, shared, matrix, work, 0)
+    return np.ascontiguousarray(ops[~static]), work[:, 0].copy()
 
 
 def _initial_states(program: Program, state) -> np.ndarray:
@@ -295,29 +357,51 @@ def _operand_scale(op, index, arrays, size) -> np.ndarray:
     return np.resize(total, size)
 
 
-def _cache_key(plan, state, keys):
+def _cache_key(state, keys):
     """Key of a reusable tape, or None when the step's closures carry run data."""
-    for key, _, fn in state.step_order:
-        own = plan.fns.get(key)
-        unwrapped = getattr(own, "unwrapped", None)
-        if fn is not own and (unwrapped is None or fn is not unwrapped()):
-            if key not in plan.index:
-                return None
+    if state.run_specific:
+        return None
     return (tuple(k for k, _, _ in state.step_order), tuple(keys), state.dt)
 
 
-def _clock(state):
-    times, saves = [], []
+@functools.lru_cache(maxsize=64)
+def _clock(t0: float, dt: float, final_time: float, saveper: float):
+    """Evaluation times, save rows (-1: not saved) and saved times, as run_fixed's clock."""
+    from renaissance.engine.plan import RunState
+
     recorder = Recorder.__new__(Recorder)
-    recorder.state = state
-    t = state.t0
-    while t + state.dt * RPREC < state.final_time:
+    recorder.state = RunState({}, [], [], 1, t0, dt, final_time, saveper, [])
+    times, saves = [], []
+    t = t0
+    while t + dt * RPREC < final_time:
         times.append(t)
         saves.append(recorder.is_save_time(t))
-        t = t + state.dt
+        t = t + dt
     times.append(t)
     saves.append(recorder.is_save_time(t))
-    return np.array(times), np.array(saves)
+    times, saves = np.array(times), np.array(saves)
+    rows = np.where(saves, np.cumsum(saves) - 1, -1).astype(np.int64)
+    decimals = -int(np.log10(dt * RPREC))
+    saved = tuple(float(np.round(t, decimals)) for t in times[saves])
+    for array in (times, rows):
+        array.flags.writeable = False
+    return times, rows, saved
+
+
+class Layout:
+    """Where each returned variable comes from: recorded work rows or a constant."""
+
+    def __init__(self, plan, program: Program, keys):
+        self.shapes = {k: plan.sizes(k) for k in keys}
+        self.slices = {}
+        rows = []
+        for k in keys:
+            first = program.records[k]
+            if first is not None:
+                size = int(np.prod(self.shapes[k]))
+                self.slices[k] = (len(rows), len(rows) + size)
+                rows.extend(range(first, first + size))
+        self.record_rows = np.array(rows, dtype=np.int64)
 
 
 class CompiledRecord:
@@ -348,14 +432,14 @@ def _run(plan, state, keys, method) -> CompiledRecord:
     if state.dynamic_controls:
         raise TraceError("TIME STEP, FINAL TIME or SAVEPER change during the run")
     cache = plan.__dict__.setdefault("_programs", {})
-    key = _cache_key(plan, state, keys)
+    key = _cache_key(state, keys)
     program = cache.get(key) if key is not None else None
     if program is None:
         program = _trace(plan, state, keys)
         if key is not None:
             cache[key] = program
     members = state.members
-    ops, shared, matrix = _bind(program, state.env, members)
+    ops, shared, matrix, spaces = _bind(program, state.env, members)
     y0 = _initial_states(program, state)
     # the machine does not check offsets as it runs: every bound tape is checked first
     bad = vm.check_tape(ops, program.index, shared.size, matrix.shape[0], program.work_size)
@@ -368,44 +452,39 @@ def _run(plan, state, keys, method) -> CompiledRecord:
         except TraceError:
             cache.pop(key, None)
             raise
-    times, saves = _clock(state)
-    rows = np.cumsum(saves) - 1
-    save_rows = np.where(saves, rows, -1).astype(np.int64)
-    n_rows = int(saves.sum())
-    dynamic = [k for k in keys if program.records[k] is not None]
-    record_rows, slices, width = [], {}, 0
-    for k in dynamic:
-        size = int(np.prod(plan.sizes(k)))
-        record_rows.extend(range(program.records[k], program.records[k] + size))
-        slices[k] = (width, width + size)
-        width += size
-    out = np.empty((members, n_rows, width))
+    times, save_rows, saved = _clock(state.t0, state.dt, state.final_time, state.saveper)
+    n_rows = len(saved)
+    layout = program.layouts.get(tuple(keys))
+    if layout is None:
+        layout = program.layouts[tuple(keys)] = Layout(plan, program, keys)
+    out = np.empty((members, n_rows, layout.record_rows.size))
     final = np.empty((program.n_state, members))
     failed = np.full(members, np.nan)
-    template = np.zeros(program.work_size)
+    ops, template = _prologue(program, ops, shared, matrix, spaces)
     # blocks of members on all cores, from the main thread only: Numba's default threading
     # layer aborts if two threads (dask's threaded workers, say) enter it at once
     parallel = members > LANES and threading.current_thread() is threading.main_thread()
     integrate = vm.integrate_parallel if parallel else vm.integrate
+    first_state = program.states[0][1] if program.states else 0
+    method_code = vm.EULER if method == "euler" else vm.RK4
     with np.errstate(all="ignore"):
-        integrate(ops, program.index, shared, matrix, template, program.states[0][1]
-                     if program.states else 0, program.n_state, program.derivative_row, 0, 1,
-                     y0, times, save_rows, float(state.dt), 0 if method == "euler" else 1,
-                     np.array(record_rows, dtype=np.int64), LANES, out, final, failed)  # fmt: skip
-    decimals = -int(np.log10(state.dt * RPREC))
-    saved = [float(np.round(t, decimals)) for t in times[saves]]
+        integrate(ops, program.index, shared, matrix, template, first_state, program.n_state,
+                  program.derivative_row, 0, 1, y0, times, save_rows, float(state.dt),
+                  method_code, layout.record_rows, LANES, out, final, failed)  # fmt: skip
+    recorded = out.transpose(1, 0, 2)  # (time, member, recorded cells)
     data = {}
     for k in keys:
-        shape = (n_rows, members, *plan.sizes(k))
-        if program.records[k] is None:
-            value = np.asarray(state.env[k], dtype=float)
-            data[k] = np.array(np.broadcast_to(value, shape))
+        shape = (n_rows, members, *layout.shapes[k])
+        if k in layout.slices:
+            a, b = layout.slices[k]
+            data[k] = recorded[:, :, a:b].reshape(shape)
         else:
-            a, b = slices[k]
-            data[k] = np.moveaxis(out[:, :, a:b], 1, 0).reshape(shape)
+            data[k] = np.empty(shape)
+            data[k][...] = state.env[k]
     row = 0
     for i, _, size in program.states:
         state.y[i] = final[row : row + size].T.reshape((members, *np.shape(state.y[i])[1:]))
         row += size
     _REASONS.pop(id(plan), None)
-    return CompiledRecord(saved, data, failed)
+    _WORK[id(plan)] = _work_of(ops)
+    return CompiledRecord(list(saved), data, failed)

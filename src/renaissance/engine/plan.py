@@ -46,6 +46,9 @@ class RunState:
     saveper: float
     step_order: list
     dynamic_controls: tuple = ()
+    run_specific: bool = False
+    """Whether the step's functions carry this run's data (time series, cell patches of
+    variables that change in time): then a traced tape cannot be reused by another run."""
 
     def read_controls(self) -> None:
         """Update TIME STEP, FINAL TIME and SAVEPER from the environment (dynamic ones)."""
@@ -187,6 +190,7 @@ class Plan:
             needed |= self.orders.deriv_deps[s.key] | {s.key}
         needed = self.orders.closure(needed, self.orders.step_deps) & dynamic
         step_order = []
+        run_specific = False
         for key in self.orders.step_order:
             if key in needed:
                 fn = series_functions.get(key) or self.fns.get(key)
@@ -194,8 +198,12 @@ class Plan:
                 fn = (unwrapped and unwrapped()) or fn
                 if key in patches and key not in self.index:
                     fn = _patched(fn, patches[key], members)
+                    run_specific = True
+                run_specific = run_specific or key in series_functions
                 step_order.append((key, self.index.get(key), fn))
-        return RunState(env, y, disc, members, t0, dt, final, saveper, step_order, controls)
+        return RunState(
+            env, y, disc, members, t0, dt, final, saveper, step_order, controls, run_specific
+        )
 
     # -- one evaluation ----------------------------------------------------------------
     def evaluate(self, state: RunState, y: list, disc: list) -> None:

@@ -1,0 +1,209 @@
+"""Fewer operations on a tape (:mod:`renaissance.engine.tape`) before the machine runs it.
+
+A single run costs about 20 ns per tape operation on the virtual machine whatever its
+size, and most operations of a traced step are small: the passes below remove work the
+numpy plan needed but the machine does not. None changes a value.
+
+- :func:`fold_copies`: a copy that only moves cells (an axis reordered, a dim broadcast,
+  an element picked) is folded into the operations reading it, which then read the
+  copy's source through a composed gather.
+- :func:`drop_dead`: operations whose results nothing reads (no later operation, no
+  derivative, no returned variable) are removed.
+- :func:`split_static`: once a run's constants are bound, operations that read only
+  member-shared constants give the same values at every evaluation; they run once per
+  run (the prologue) instead of at every evaluation.
+
+Rows are the rows of the work array; an operation writes rows ``OUT .. OUT + SIZE``
+(a SCATTER writes ``OUT + positions``) and reads, per input in the work space, rows
+``OFFSET + cell`` for the cells its mode gives.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from renaissance.engine import vm
+
+INPUTS = (
+    (vm.A_SPACE, vm.A_OFFSET, vm.A_MODE, vm.A_INDEX),
+    (vm.B_SPACE, vm.B_OFFSET, vm.B_MODE, vm.B_INDEX),
+    (vm.C_SPACE, vm.C_OFFSET, vm.C_MODE, vm.C_INDEX),
+)
+GROUPED = (vm.REDUCE_SUM, vm.REDUCE_PROD, vm.REDUCE_MIN, vm.REDUCE_MAX, vm.SUMPROD)
+
+
+def input_count(op) -> int:
+    """Inputs an operation reads (INTERP's second input is its table in ``shared``)."""
+    code = int(op[vm.OPCODE])
+    if code in (vm.WHERE, vm.SAFE_DIVIDE):
+        return 3
+    if code in (vm.SUMPROD, vm.INTERP) or vm.ADD <= code < vm.WHERE:
+        return 2
+    return 1
+
+
+def reads_of(op, which: int) -> int:
+    """Number of cells input ``which`` is read at."""
+    code = int(op[vm.OPCODE])
+    size = int(op[vm.SIZE])
+    return size * max(1, int(op[vm.INNER])) if code in GROUPED else size
+
+
+def cells_of(op, which: int, index: np.ndarray) -> np.ndarray:
+    """Cells (relative to the input's offset) input ``which`` is read at, in order."""
+    _, _, mode, start = INPUTS[which]
+    count = reads_of(op, which)
+    mode = int(op[mode])
+    if mode == vm.SCALAR:
+        return np.zeros(count, dtype=np.int64)
+    if mode == vm.CONTIGUOUS:
+        return np.arange(count, dtype=np.int64)
+    return index[int(op[start]) : int(op[start]) + count]
+
+
+def work_inputs(op, index: np.ndarray):
+    """``(which, rows)`` of every input read from the work array."""
+    out = []
+    for which in range(input_count(op)):
+        space, offset = INPUTS[which][0], INPUTS[which][1]
+        if int(op[space]) == vm.WORK and not (which == 1 and op[vm.OPCODE] == vm.INTERP):
+            out.append((which, int(op[offset]) + cells_of(op, which, index)))
+    return out
+
+
+def written_rows(op, index: np.ndarray) -> np.ndarray:
+    first, size = int(op[vm.OUT]), int(op[vm.SIZE])
+    if op[vm.OPCODE] == vm.SCATTER:
+        return first + index[int(op[vm.AUX]) : int(op[vm.AUX]) + size]
+    return np.arange(first, first + size)
+
+
+class Editor:
+    """Operations and gather positions being rewritten (positions appended as needed)."""
+
+    def __init__(self, ops: np.ndarray, index: np.ndarray):
+        self.ops = ops.copy()
+        self.parts = [index]
+        self.current = index
+
+    def positions(self, cells: np.ndarray) -> int:
+        offset = self.current.size
+        self.current = np.concatenate([self.current, np.asarray(cells, dtype=np.int64)])
+        return offset
+
+
+def fold_copies(ops: np.ndarray, index: np.ndarray, protected: np.ndarray):
+    """Fold pure data-movement COPY operations into their readers.
+
+    Parameters
+    ----------
+    ops, index : ndarray
+        The tape (input spaces of environment constants may still be symbolic, < 0).
+    protected : ndarray of bool, shape (work rows,)
+        Rows that must keep their values (returned variables, derivatives, states).
+
+    Returns
+    -------
+    ops, index : ndarray
+        The rewritten tape; folded copies stay in place until :func:`drop_dead`.
+    """
+    editor = Editor(ops, index)
+    ops = editor.ops
+    last_writer = np.full(len(protected), -1)
+    readers: dict[int, list[tuple[int, int]]] = {}
+    for number, op in enumerate(ops):
+        last_writer[written_rows(op, index)] = number
+        for which in range(input_count(op)):
+            space, offset = int(op[INPUTS[which][0]]), int(op[INPUTS[which][1]])
+            if space == vm.WORK and not (which == 1 and op[vm.OPCODE] == vm.INTERP):
+                readers.setdefault(offset, []).append((number, which))
+    for number, op in enumerate(ops):
+        if op[vm.OPCODE] != vm.COPY:
+            continue
+        first, size = int(op[vm.OUT]), int(op[vm.SIZE])
+        if (
+            protected[first : first + size].any()
+            or (last_writer[first : first + size] > number).any()
+        ):
+            continue  # returned, or written again later (a SCATTER): keep the copy
+        space, offset = int(op[vm.A_SPACE]), int(op[vm.A_OFFSET])
+        cells = cells_of(op, 0, editor.current)
+        if space == vm.WORK and (last_writer[offset + cells] > number).any():
+            continue  # the source changes after the copy: its readers need the copy
+        for row in range(first, first + size):
+            for reader, which in readers.get(row, ()):
+                if reader > number:
+                    _compose(editor, reader, which, first, space, offset, cells)
+                    if space == vm.WORK:
+                        readers.setdefault(int(ops[reader][INPUTS[which][1]]), []).append(
+                            (reader, which)
+                        )
+    return ops, editor.current
+
+
+def _compose(editor, reader, which, first, space, offset, source_cells):
+    """Make input ``which`` of ``reader`` read the copy's source instead of the copy."""
+    op = editor.ops[reader]
+    space_column, offset_column, mode_column, index_column = INPUTS[which]
+    relative = int(op[offset_column]) - first + cells_of(op, which, editor.current)
+    cells = source_cells[relative]
+    op[space_column] = space
+    grouped = op[vm.OPCODE] in GROUPED
+    if op[mode_column] == vm.SCALAR or (not grouped and (cells == cells[0]).all()):
+        op[offset_column], op[mode_column], op[index_column] = offset + int(cells[0]), vm.SCALAR, 0
+    elif not grouped and np.array_equal(cells, np.arange(cells.size)):
+        op[offset_column], op[mode_column], op[index_column] = offset, vm.CONTIGUOUS, 0
+    else:
+        op[offset_column], op[mode_column] = offset, vm.GATHER
+        op[index_column] = editor.positions(cells)
+
+
+def drop_dead(ops: np.ndarray, index: np.ndarray, live: np.ndarray) -> np.ndarray:
+    """Indices of the operations to keep: those writing a row read later or kept.
+
+    ``live`` (bool per work row) marks the rows that must hold their values after an
+    evaluation (returned variables, derivatives).
+    """
+    live = live.copy()
+    keep = np.zeros(len(ops), dtype=bool)
+    for number in range(len(ops) - 1, -1, -1):
+        op = ops[number]
+        written = written_rows(op, index)
+        if not live[written].any():
+            continue
+        keep[number] = True
+        if op[vm.OPCODE] != vm.SCATTER:
+            live[written] = False
+        for _, rows in work_inputs(op, index):
+            live[rows] = True
+    return np.flatnonzero(keep)
+
+
+def split_static(ops: np.ndarray, index: np.ndarray, dynamic_rows: np.ndarray) -> np.ndarray:
+    """Mask of the operations that give the same values at every evaluation of a run.
+
+    Parameters
+    ----------
+    ops, index : ndarray
+        A bound tape (no symbolic spaces).
+    dynamic_rows : ndarray of bool, shape (work rows,)
+        Rows set by the machine at each evaluation (time, held time, states).
+    """
+    dynamic = dynamic_rows.copy()
+    static = np.zeros(len(ops), dtype=bool)
+    for number, op in enumerate(ops):
+        constant = True
+        for which in range(input_count(op)):
+            space = int(op[INPUTS[which][0]])
+            if space == vm.MEMBER:
+                constant = False
+        for _, rows in work_inputs(op, index):
+            if dynamic[rows].any():
+                constant = False
+        written = written_rows(op, index)
+        if op[vm.OPCODE] == vm.SCATTER and dynamic[written].any():
+            constant = False
+        static[number] = constant
+        if not constant:
+            dynamic[written] = True
+    return static
