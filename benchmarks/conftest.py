@@ -81,19 +81,27 @@ def ensemble_params(model, members: int) -> dict:
 def pytest_terminal_summary(terminalreporter):
     if not TIMINGS:
         return
+    import numba
+
     write = terminalreporter.write_line
     write("")
-    write("renaissance engine: ratios measured in this session")
-    for (roster, engine, members), seconds in sorted(TIMINGS.items()):
+    write(f"renaissance engine: ratios measured in this session ({numba.get_num_threads()} "
+          "Numba threads)")  # fmt: skip
+    for (roster, backend, members, returned), seconds in sorted(TIMINGS.items()):
         per_run = seconds / members
         line = (
-            f"  {roster:9s} {engine:5s} E={members:<6d} {seconds:9.3f} s "
+            f"  {roster:9s} {backend:5s} E={members:<6d} {returned:6s} {seconds:9.3f} s "
             f"{per_run * 1e3:9.3f} ms/run"
         )
-        pysd = TIMINGS.get((roster, "pysd", 1))
-        if engine == "fast" and pysd:
-            line += f"  throughput x{pysd / per_run:,.0f} vs PySD"
-        bound = BOUNDS.get((roster, members))
-        if engine == "fast" and bound:
-            line += f"  {seconds / bound['total_s']:.2f}x the machine bound"
+        pysd = TIMINGS.get((roster, "pysd", 1, "all"))
+        if backend != "pysd" and pysd:
+            line += f"  x{pysd / per_run:,.0f} PySD"
+        numpy_seconds = TIMINGS.get((roster, "numpy", members, returned))
+        if backend == "vm" and numpy_seconds:
+            line += f"  x{numpy_seconds / seconds:.1f} numpy backend"
+        bound = BOUNDS.get((roster, backend, members, returned), {})
+        if bound.get("vm_bound_s"):
+            line += f"  {seconds / bound['vm_bound_s']:.2f}x VM bound"
+        if bound.get("total_s"):
+            line += f"  {seconds / bound['total_s']:.2f}x numpy-plan bound"
         write(line)

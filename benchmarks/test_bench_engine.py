@@ -2,8 +2,11 @@
 
 60 years (1991-2050) at dt = 1/8 on the showcase roster (and the national roster when
 ``models/national_districts.csv`` exists): one run, and ensembles of 100, 1,000 and
-10,000 members that spread every fractional scalar constant +-10 %. PySD runs once per
-roster in the same session; its per-run time is the reference for throughput ratios.
+10,000 members that spread every fractional scalar constant +-10 %, on both backends of
+the engine (``vm``: the traced tape on the Numba virtual machine; ``numpy``: the plan's
+numpy closures; the numpy backend skips 10,000 members, up to 7 minutes a run). PySD
+runs once per roster in the same session; its per-run time is the reference for
+throughput ratios. Every case checks that the requested backend really ran.
 """
 
 from __future__ import annotations
@@ -12,7 +15,13 @@ import time
 import warnings
 
 import pytest
-from bound import measure_bandwidth, measure_element_op, step_bound
+from bound import (
+    machine_bound,
+    measure_bandwidth,
+    measure_element_op,
+    measure_in_cache_op,
+    step_bound,
+)
 from conftest import BOUNDS, TIMINGS, YEARS_DT, ensemble_params, stock_names
 
 MACHINE = {}
@@ -22,6 +31,7 @@ def _machine():
     if not MACHINE:
         MACHINE["bandwidth"] = measure_bandwidth()
         MACHINE["op_seconds"] = measure_element_op()
+        MACHINE["in_cache_seconds"] = measure_in_cache_op()
     return MACHINE
 
 
@@ -30,33 +40,67 @@ def _steps(model) -> int:
     return round((state.final_time - state.t0) / YEARS_DT)
 
 
-def test_single_run(benchmark, fast_model):
+@pytest.mark.parametrize("returned", ["all", "stocks"])
+@pytest.mark.parametrize("backend", ["vm", "numpy"])
+def test_single_run(benchmark, fast_model, backend, returned):
     roster, model = fast_model
-    benchmark.extra_info.update(roster=roster, members=1)
-    benchmark.pedantic(lambda: model.run(dt=YEARS_DT), rounds=5, warmup_rounds=1)
-    TIMINGS[(roster, "fast", 1)] = benchmark.stats.stats.mean
+    columns = None if returned == "all" else stock_names(model)
+    benchmark.extra_info.update(roster=roster, members=1, backend=backend, returned=returned)
+    model.backend = backend
+    try:
+        rounds, warmup = (10, 2) if backend == "vm" else (5, 1)
+        result = benchmark.pedantic(
+            lambda: model.run(dt=YEARS_DT, return_columns=columns),
+            rounds=rounds,
+            warmup_rounds=warmup,
+        )
+    finally:
+        model.backend = "auto"
+    assert result.attrs["backend"] == backend
+    TIMINGS[(roster, backend, 1, returned)] = benchmark.stats.stats.mean
+    if backend == "vm":
+        bound = machine_bound(model, 1, _steps(model) + 1, _machine()["in_cache_seconds"])
+        benchmark.extra_info.update(bound)
+        BOUNDS[(roster, "vm", 1, returned)] = bound
 
 
 @pytest.mark.parametrize("members", [100, 1_000, 10_000])
-def test_ensemble(benchmark, fast_model, members):
+@pytest.mark.parametrize("backend", ["vm", "numpy"])
+def test_ensemble(benchmark, fast_model, members, backend):
     roster, model = fast_model
+    if backend == "numpy" and members > 1_000:
+        pytest.skip("numpy backend at 10,000 members: up to 7 minutes, measured before")
     params = ensemble_params(model, members)
     keep = stock_names(model)
     machine = _machine()
     bound = step_bound(model, members, machine["bandwidth"], machine["op_seconds"])
     bound["total_s"] = bound["bound_s"] * _steps(model)
-    BOUNDS[(roster, members)] = bound
     benchmark.extra_info.update(
-        roster=roster, members=members, parameters=len(params), bound_s=bound["total_s"]
+        roster=roster,
+        members=members,
+        backend=backend,
+        parameters=len(params),
+        bound_s=bound["total_s"],
     )
     rounds = 3 if members < 1_000 else 1
+    model.backend = backend
 
     def run():
         return model.run_ensemble(params, dt=YEARS_DT, return_columns=keep)
 
-    result = benchmark.pedantic(run, rounds=rounds, warmup_rounds=0)
+    try:
+        # one unmeasured run traces the tape (about 0.7 s, once per returned set)
+        result = benchmark.pedantic(run, rounds=rounds, warmup_rounds=1 if members < 10_000 else 0)
+    finally:
+        model.backend = "auto"
+    assert result.attrs["backend"] == backend
+    if backend == "vm":
+        evaluations = _steps(model) + 1
+        bound.update(machine_bound(model, members, evaluations, machine["in_cache_seconds"]))
+    BOUNDS[(roster, backend, members, "stocks")] = bound
+    benchmark.extra_info.update({k: v for k, v in bound.items() if k.endswith("_s")})
     benchmark.extra_info["failed_members"] = int(result["status"].sum())
-    TIMINGS[(roster, "fast", members)] = benchmark.stats.stats.mean
+    TIMINGS[(roster, backend, members, "stocks")] = benchmark.stats.stats.mean
 
 
 def test_pysd_single_run(benchmark, roster):
@@ -74,4 +118,4 @@ def test_pysd_single_run(benchmark, roster):
         start = time.perf_counter()
         benchmark.pedantic(run, rounds=1, warmup_rounds=0)
     benchmark.extra_info.update(roster=name, members=1, wall_s=time.perf_counter() - start)
-    TIMINGS[(name, "pysd", 1)] = benchmark.stats.stats.mean
+    TIMINGS[(name, "pysd", 1, "all")] = benchmark.stats.stats.mean

@@ -62,7 +62,10 @@ def _simulate(args) -> int:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # PySD's parser chatter
-        model = load_model(args.model, engine=args.engine)
+        if args.engine == "pysd":
+            model = load_model(args.model, engine="pysd")
+        else:
+            model = load_model(args.model, engine=args.engine, backend=args.backend)
     result = model.run(
         params=_params(args.params),
         integrator=args.integrator,
@@ -111,6 +114,13 @@ def add_simulate(subparsers) -> None:
         default="fast",
         choices=("fast", "pysd", "auto"),
         help="fast (default), pysd, or auto (fast, PySD if unsupported)",
+    )
+    parser.add_argument(
+        "--backend",
+        default="auto",
+        choices=("auto", "vm", "numpy"),
+        help="how the fast engine runs euler/rk4: auto (default: the compiled virtual "
+        "machine when the model can be traced, else numpy), vm, numpy",
     )
     parser.add_argument("--dt", type=float, help="TIME STEP override")
     parser.add_argument("--saveper", type=float, help="SAVEPER override")

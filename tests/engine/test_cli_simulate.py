@@ -89,6 +89,15 @@ def test_pysd_engine_writes_the_same_table(model_file, tmp_path):
     pd.testing.assert_frame_equal(ours[theirs.columns], theirs, rtol=1e-12)
 
 
+@pytest.mark.parametrize("backend", ["vm", "numpy"])
+def test_backends_write_the_same_table(model_file, tmp_path, backend):
+    auto, chosen = tmp_path / "auto.csv", tmp_path / f"{backend}.csv"
+    assert main(["simulate", str(model_file), "-o", str(auto)]) == 0
+    assert main(["simulate", str(model_file), "-o", str(chosen), "--backend", backend]) == 0
+    ours, theirs = pd.read_csv(auto, index_col="Time"), pd.read_csv(chosen, index_col="Time")
+    pd.testing.assert_frame_equal(ours, theirs, rtol=1e-10)
+
+
 def test_auto_engine_falls_back_with_a_reason(tmp_path):
     path = write_model(tmp_path, {"Noise": "RANDOM UNIFORM(0, 1, 3)", "Out": "Noise"})
     from renaissance.engine import UnsupportedFeatureError, load_model

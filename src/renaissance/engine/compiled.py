@@ -383,9 +383,7 @@ def _clock(t0: float, dt: float, final_time: float, saveper: float):
     rows = np.where(saves, np.cumsum(saves) - 1, -1).astype(np.int64)
     decimals = -int(np.log10(dt * RPREC))
     saved = tuple(float(np.round(t, decimals)) for t in times[saves])
-    for array in (times, rows):
-        array.flags.writeable = False
-    return times, rows, saved
+    return times, rows, saved  # shared by runs: read, never written (the machine only reads)
 
 
 class Layout:
