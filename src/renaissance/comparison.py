@@ -101,6 +101,8 @@ def combine(scenarios: list[Scenario], runs: list[xr.Dataset]) -> xr.Dataset:
         "scenario_sha256": [s.sha256 for s in scenarios],
         "scenario_chain": [r.attrs.get("scenario_chain", "") for r in runs],
         "scenario_seed": np.array([s.seed for s in scenarios], dtype=np.int64),
+        # how each run executed: the Numba virtual machine or the numpy plan
+        "scenario_backend": [r.attrs.get("backend", "") for r in runs],
         "scenario_budget": (
             "scenario",
             np.array([s.total_budget for s in scenarios]),

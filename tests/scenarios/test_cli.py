@@ -34,6 +34,7 @@ def test_run_writes_netcdf_and_csv_and_refuses_to_overwrite(write, tmp_path, cap
     assert sorted(p.name for p in output.iterdir()) == ["short.csv", "short.nc"]
     with xr.open_dataset(output / "short.nc") as data:
         assert data.attrs["model_sha256"] and data["scenario_sha256"].item()
+        assert data["scenario_backend"].item() in ("vm", "numpy")  # how the run executed
         assert data["time"].values.tolist() == [1991, 1992, 1993, 1994, 1995]
     header = (output / "short.csv").read_text().splitlines()[0]
     assert header.startswith("Time,") and "District Exports[Sassuolo]" in header
