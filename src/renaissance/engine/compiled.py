@@ -68,11 +68,10 @@ def step_work(plan) -> dict | None:
 
 
 def _work_of(ops) -> dict:
-    from renaissance.engine import vm
+    from renaissance.engine import tapeopt, vm
 
     sizes = ops[:, vm.SIZE]
-    grouped = np.isin(ops[:, vm.OPCODE], (vm.REDUCE_SUM, vm.REDUCE_PROD, vm.REDUCE_MIN,
-                                          vm.REDUCE_MAX, vm.SUMPROD))  # fmt: skip
+    grouped = np.isin(ops[:, vm.OPCODE], tapeopt.GROUPED)
     terms = np.where(grouped, np.maximum(ops[:, vm.INNER], 1), 1)
     return {
         "operations": len(ops),
@@ -206,7 +205,7 @@ def _unwrap(x):
 
 def _bind(program: Program, env: dict, members: int):
     """Ops, shared constants, member matrix and input spaces (shared/member) of one run."""
-    from renaissance.engine import vm
+    from renaissance.engine import tapeopt, vm
 
     shared_parts = [program.shared]
     member_parts = []
@@ -227,11 +226,7 @@ def _bind(program: Program, env: dict, members: int):
             member_parts.append(value.reshape(members, cells).T)
             member_size += cells
     ops = program.ops.copy()
-    for space_column, offset_column in (
-        (vm.A_SPACE, vm.A_OFFSET),
-        (vm.B_SPACE, vm.B_OFFSET),
-        (vm.C_SPACE, vm.C_OFFSET),
-    ):
+    for space_column, offset_column, _, _ in tapeopt.INPUTS:
         symbolic = ops[:, space_column] < 0
         if symbolic.any():
             numbers = -1 - ops[symbolic, space_column]
@@ -315,30 +310,16 @@ def _check(program: Program, ops, shared, matrix, state, y0) -> None:
 
 def _operand_scale(op, index, arrays, size) -> np.ndarray:
     """Per output cell, the sum of the magnitudes of what the operation combined."""
-    from renaissance.engine import vm
+    from renaissance.engine import tapeopt, vm
 
     name = int(op[vm.OPCODE])
     n, q = int(op[vm.SIZE]), max(1, int(op[vm.INNER]))
-    grouped = name in (vm.REDUCE_SUM, vm.REDUCE_PROD, vm.REDUCE_MIN, vm.REDUCE_MAX, vm.SUMPROD)
-    count = n * q if grouped else n
-    columns = ((vm.A_SPACE, vm.A_OFFSET, vm.A_MODE, vm.A_INDEX),
-               (vm.B_SPACE, vm.B_OFFSET, vm.B_MODE, vm.B_INDEX),
-               (vm.C_SPACE, vm.C_OFFSET, vm.C_MODE, vm.C_INDEX))  # fmt: skip
-    used = 1 if name in (vm.INTERP, vm.SCATTER) or name < vm.ADD else 2
-    if name in (vm.WHERE, vm.SAFE_DIVIDE):
-        used = 3
-    elif grouped:
-        used = 2 if name == vm.SUMPROD else 1
+    grouped = name in tapeopt.GROUPED
+    used = 1 if name == vm.INTERP else tapeopt.input_count(op)  # INTERP's B: its table
     values = []
-    for space, offset, mode, start in columns[:used]:
-        mode = int(op[mode])
-        if mode == vm.SCALAR:
-            cells = np.zeros(count, dtype=np.int64)
-        elif mode == vm.CONTIGUOUS:
-            cells = np.arange(count)
-        else:
-            cells = index[int(op[start]) : int(op[start]) + count]
-        values.append(np.abs(arrays[int(op[space])][int(op[offset]) + cells]))
+    for which in range(used):
+        space, offset = (int(op[column]) for column in tapeopt.INPUTS[which][:2])
+        values.append(np.abs(arrays[space][offset + tapeopt.cells_of(op, which, index)]))
     if name == vm.SUMPROD:
         terms = (values[0] * values[1]).reshape(n, q).sum(axis=1)
         return np.resize(terms, size)
