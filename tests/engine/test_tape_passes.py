@@ -112,3 +112,50 @@ def test_the_showcase_tape_loses_operations_and_still_matches_numpy(tmp_path):
     reference = model.run(final_time=2000)
     for name in ("Technical Capital", "District Manufacturing Employment"):
         np.testing.assert_allclose(result[name], reference[name], rtol=1e-10)
+
+
+def _sumprod(out, size, inner, a, b):
+    from renaissance.engine import vm
+
+    row = _op(vm.SUMPROD, out, size, a=a, b=b)
+    row[vm.INNER] = inner
+    return row
+
+
+@pytest.mark.parametrize("factor", ["A", "B"])
+def test_zero_terms_of_a_shared_factor_are_skipped_without_changing_sums(factor):
+    from renaissance.engine import tapeopt, vm
+
+    rng = np.random.default_rng(3)
+    # 3 output cells, 3 terms each: membership-like weights, many exact zeros
+    weights = np.array([[0.0, 2.5, 0.0], [0.0, 0.0, 0.0], [1.0, 0.0, -3.0]])
+    shared = np.concatenate([[7.0], weights.reshape(-1)])
+    positions = np.arange(9, dtype=np.int64)  # weights, cell by cell
+    dynamic = np.array([0, 1, 2] * 3, dtype=np.int64)  # work rows 0..2 for every cell
+    index = np.concatenate([positions, dynamic])
+    weight_input = (vm.SHARED, 1, vm.GATHER, 0)
+    work_input = (vm.WORK, 0, vm.GATHER, 9)
+    a, b = (weight_input, work_input) if factor == "A" else (work_input, weight_input)
+    ops = np.array([_sumprod(3, 3, 3, a, b)])
+    memo = {}
+    sparse, sparse_index, sparse_shared = tapeopt.skip_zero_terms(ops, index, shared, memo)
+    assert sparse[0, vm.INNER] == 2  # the widest cell keeps two terms
+    assert sparse_shared.size == shared.size + 1 and sparse_shared[-1] == 0.0
+    check = vm.check_tape(sparse, sparse_index, sparse_shared.size, 0, ROWS)
+    assert check == (-1, -1)
+    for _ in range(5):
+        values = rng.normal(size=3) * 10.0 ** rng.integers(-5, 5, size=3)
+        dense_work = np.zeros((ROWS, 1))
+        dense_work[:3, 0] = values
+        sparse_work = dense_work.copy()
+        empty = np.zeros((0, 1))
+        vm.evaluate(ops, index, shared, empty, dense_work, 0)
+        vm.evaluate(sparse, sparse_index, sparse_shared, empty, sparse_work, 0)
+        np.testing.assert_array_equal(sparse_work[3:6, 0], dense_work[3:6, 0])
+        np.testing.assert_allclose(dense_work[3:6, 0], weights @ values, rtol=1e-12)
+    # the same weights again reuse the memo; other weights are not mistaken for them
+    assert tapeopt.skip_zero_terms(ops, index, shared, memo)[1].size == sparse_index.size
+    dense_weights = shared.copy()
+    dense_weights[1:] = 1.0
+    unchanged = tapeopt.skip_zero_terms(ops, index, dense_weights, memo)
+    assert unchanged[0] is ops and unchanged[2] is dense_weights

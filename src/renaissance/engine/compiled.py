@@ -17,7 +17,9 @@ Steps:
    initial time and must reproduce numpy's values of every derivative and returned
    variable (relative 1e-9). A tape that fails is never used.
 3. **Bind** the run's constants: member-shared ones into the shared array, the ones
-   that differ by member into the member matrix.
+   that differ by member into the member matrix. Operations that read only shared
+   constants run once (the prologue); sums of products skip the terms whose shared
+   factor is zero (:func:`renaissance.engine.tapeopt.skip_zero_terms`).
 4. **Integrate** in compiled code, member block by member block.
 
 Anything that cannot be traced (discrete states, TIME STEP or FINAL TIME changing in
@@ -404,7 +406,7 @@ def run(plan, state, keys: list[str], method: str = "euler") -> CompiledRecord |
 
 
 def _run(plan, state, keys, method) -> CompiledRecord:
-    from renaissance.engine import vm
+    from renaissance.engine import tapeopt, vm
 
     if plan.discrete:
         raise TraceError("discrete states (DELAY FIXED, SAMPLE IF TRUE, DELAY N)")
@@ -440,6 +442,12 @@ def _run(plan, state, keys, method) -> CompiledRecord:
     final = np.empty((program.n_state, members))
     failed = np.full(members, np.nan)
     ops, template = _prologue(program, ops, shared, matrix, spaces)
+    memo = program.__dict__.setdefault("zero_terms", {})
+    ops, index, shared = tapeopt.skip_zero_terms(ops, program.index, shared, memo)
+    if index is not program.index:
+        bad = vm.check_tape(ops, index, shared.size, matrix.shape[0], program.work_size)
+        if bad != (-1, -1):
+            raise TraceError(f"malformed sparse sums: operation {bad[0]}, column {bad[1]}")
     # blocks of members on all cores, from the main thread only: Numba's default threading
     # layer aborts if two threads (dask's threaded workers, say) enter it at once
     parallel = members > LANES and threading.current_thread() is threading.main_thread()
@@ -447,7 +455,7 @@ def _run(plan, state, keys, method) -> CompiledRecord:
     first_state = program.states[0][1] if program.states else 0
     method_code = vm.EULER if method == "euler" else vm.RK4
     with np.errstate(all="ignore"):
-        integrate(ops, program.index, shared, matrix, template, first_state, program.n_state,
+        integrate(ops, index, shared, matrix, template, first_state, program.n_state,
                   program.derivative_row, 0, 1, y0, times, save_rows, float(state.dt),
                   method_code, layout.record_rows, LANES, out, final, failed)  # fmt: skip
     recorded = out.transpose(1, 0, 2)  # (time, member, recorded cells)

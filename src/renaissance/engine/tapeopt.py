@@ -2,7 +2,7 @@
 
 A single run costs about 20 ns per tape operation on the virtual machine whatever its
 size, and most operations of a traced step are small: the passes below remove work the
-numpy plan needed but the machine does not. None changes a value.
+numpy plan needed but the machine does not. None changes a finite value.
 
 - :func:`fold_copies`: a copy that only moves cells (an axis reordered, a dim broadcast,
   an element picked) is folded into the operations reading it, which then read the
@@ -12,6 +12,9 @@ numpy plan needed but the machine does not. None changes a value.
 - :func:`split_static`: once a run's constants are bound, operations that read only
   member-shared constants give the same values at every evaluation; they run once per
   run (the prologue) instead of at every evaluation.
+- :func:`skip_zero_terms`: a sum of products one of whose factors is a bound shared
+  constant (a membership or weight matrix) drops the terms whose constant is exactly
+  zero, per run.
 
 Rows are the rows of the work array; an operation writes rows ``OUT .. OUT + SIZE``
 (a SCATTER writes ``OUT + positions``) and reads, per input in the work space, rows
@@ -207,3 +210,83 @@ def split_static(ops: np.ndarray, index: np.ndarray, dynamic_rows: np.ndarray) -
         if not constant:
             dynamic[written] = True
     return static
+
+
+def skip_zero_terms(ops: np.ndarray, index: np.ndarray, shared: np.ndarray, memo: dict):
+    """SUMPRODs with a shared factor, without the terms whose shared factor is zero.
+
+    Parameters
+    ----------
+    ops : ndarray of int64, shape (n_ops, NCOLUMNS)
+        A bound tape (concrete spaces).
+    index : ndarray of int64
+        Its index.
+    shared : ndarray of float64, shape (S,)
+        The run's shared values.
+    memo : dict
+        Kept between runs of the same tape: (row, factor values) -> the row's new terms.
+
+    Returns
+    -------
+    (ops, index, shared)
+        Unchanged if no row gains; otherwise a copy of ``ops`` with fewer terms per cell
+        (INNER) in those rows, ``index`` with their new positions appended and ``shared``
+        with one 0.0 appended.
+
+    Notes
+    -----
+    A cell's kept terms stay in order, so finite sums are unchanged bit for bit (adding
+    ``0 * x`` never changes a finite total). Cells with fewer kept terms than the row's
+    widest are padded with ``0.0 * x``, ``x`` the first kept term's other factor. Where
+    that other factor is infinite or NaN the sum can differ from the dense one (NaN
+    instead of infinity, or a finite total where a dropped ``0 * inf`` gave NaN), as the
+    numpy plan's sparse sums over memberships do.
+    """
+    zero = shared.size  # the cell a padding term reads
+    new_parts, gained = [], {}
+    length = index.size
+    for row in np.flatnonzero(ops[:, vm.OPCODE] == vm.SUMPROD):
+        op = ops[row]
+        factor = next((which for which in (0, 1) if op[INPUTS[which][0]] == vm.SHARED), None)
+        if factor is None:
+            continue
+        n, q = int(op[vm.SIZE]), int(op[vm.INNER])
+        own = cells_of(op, factor, index).reshape(n, q)
+        values = shared[int(op[INPUTS[factor][1]]) + own]
+        key = (int(row), values.tobytes())
+        terms = memo.get(key)
+        if terms is None:
+            terms = memo[key] = _kept_terms(op, factor, index, values, zero)
+        if terms is None:
+            continue
+        gained[row] = (terms[0], length)
+        new_parts.extend(terms[1:])
+        length += terms[1].size + terms[2].size
+    if not gained:
+        return ops, index, shared
+    ops = ops.copy()
+    for row, (inner, start) in gained.items():
+        factor = 0 if ops[row, vm.A_SPACE] == vm.SHARED else 1
+        starts = [0, 0]
+        width = ops[row, vm.SIZE] * inner
+        starts[factor] = start
+        starts[1 - factor] = start + width
+        ops[row, vm.INNER] = inner
+        ops[row, vm.A_INDEX], ops[row, vm.B_INDEX] = starts
+    return ops, np.concatenate([index, *new_parts]), np.append(shared, 0.0)
+
+
+def _kept_terms(op, factor, index, values, zero):
+    """(inner, factor positions, other positions) without zero terms, or None."""
+    n, q = values.shape
+    keep = values != 0.0  # NaN is kept
+    inner = max(1, int(keep.sum(axis=1).max()))
+    if inner >= q:
+        return None
+    order = np.argsort(~keep, axis=1, kind="stable")[:, :inner]
+    taken = np.take_along_axis(keep, order, axis=1)
+    own = np.take_along_axis(cells_of(op, factor, index).reshape(n, q), order, axis=1)
+    other = np.take_along_axis(cells_of(op, 1 - factor, index).reshape(n, q), order, axis=1)
+    own = np.where(taken, own, zero - int(op[INPUTS[factor][1]]))
+    other = np.where(taken, other, other[:, :1])
+    return inner, own.reshape(-1).astype(np.int64), other.reshape(-1).astype(np.int64)

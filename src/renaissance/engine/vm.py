@@ -21,6 +21,10 @@ Data layout
     One row per operation, executed in row order; the columns are named by the module
     constants ``OPCODE`` .. ``C_INDEX``.
 
+The interpreter itself reads one array: :func:`integrate` gives each block of lanes a
+memory of the work rows followed by copies of the shared values and of the block's
+member constants, and runs the tape translated to that layout (see the kernels section).
+
 Input ``X`` (A, B or C) of an operation, read for output cell ``k``: the cell is ``k``
 (``CONTIGUOUS``), ``0`` (``SCALAR``) or ``index[X_INDEX + k]`` (``GATHER``); the value for
 lane ``l`` is ``work[X_OFFSET + cell, l]`` (``WORK``), ``shared[X_OFFSET + cell]``
@@ -572,248 +576,237 @@ REDUCTION_FUNCTIONS = {
 
 
 # ---- kernels ---------------------------------------------------------------------------
-# The kernels read and write flat views of the arrays. An input is an array (the flat
-# work, shared or member array) and a descriptor, a tuple of int64
-# ``(base, row, lane, gather, step, start)``: its value for output cell ``k`` and lane
-# ``l`` is ``array[position + l * lane]``, where ``position`` is
-# ``base + index[start + k] * row`` if ``gather`` else ``base + k * step`` (``step`` is
-# ``row`` for a contiguous input, 0 for a scalar one). ``row`` is the distance between
-# cells, ``lane`` between lanes (0 for shared values). Output cell ``k`` of lane ``l`` is
-# ``target[target_base + k * lanes + l]``.
+# The interpreter runs a *program*: the tape translated (:func:`_translate`) to read every
+# input from one float64 memory array, ``memory[cell * lanes + lane]``, whose cells are
+# the W work rows, then the S shared values and the P member constants of the block,
+# copied in (every lane holding the same shared value). A program row holds the opcode,
+# OUT, SIZE, INNER and AUX of the tape row and, per input, its first memory cell, its mode
+# and its index start (PROGRAM_COLUMNS); INTERP's tables stay in ``shared``.
 #
-# With one lane a kernel loops over the cells (a loop LLVM vectorises when no input is
-# gathered); with several, over the cells and, innermost, over the contiguous lanes.
-#
-# Performance notes (measured; figures in the commit message):
-# - The kernels and ``evaluate`` are compiled without Numba's reference counting
-#   (``_nrt=False``, as Numba's own string and sorting code is): choosing an input's array
-#   per operation, or passing arrays to a helper, otherwise costs atomic reference-count
-#   calls, 15-30 ns per operation. These functions allocate nothing.
+# Performance notes (measured on the showcase tape, one lane: 28 us an evaluation with
+# three arrays and per-input descriptors, 19 us with one memory array; 20 ns a one-cell
+# operation before, 6 ns after):
+# - One array: choosing an input's array per operation, and passing arrays to a helper,
+#   cost more than the arithmetic of a small operation.
+# - The interpreter is compiled without Numba's reference counting (``_nrt=False``, as
+#   Numba's own string and sorting code is) and allocates nothing; the kernels are
+#   inlined into it, one compiled loop per opcode, through ``overload`` on a literal
+#   opcode (passing the scalar function as an argument would make callers uncacheable).
 # - Positions are cast to unsigned before indexing: with a signed index Numba adds the
 #   negative-index wrap-around to every access, which stops LLVM from vectorising.
-# - Each element function gets its own compiled loop through ``overload`` on a literal
-#   opcode. Passing the compiled function as an argument would do the same, but makes
-#   every caller uncacheable (the function object becomes a run-time constant).
+# - With one lane, contiguous inputs and scalar (hoisted) inputs have loops of their own,
+#   which LLVM vectorises; with several lanes the innermost loop runs over the lanes.
 
 _KERNEL_OPTIONS = {"_nrt": False, "error_model": "numpy"}
 _unsigned = np.uint64
 
-
-@numba.njit(cache=True, **_KERNEL_OPTIONS)
-def _position(index, descriptor, k):
-    """Position, in its array, of an input's value for output cell ``k``, lane 0."""
-    base, row, _, gather, step, start = descriptor
-    if gather:
-        return base + index[_unsigned(start + k)] * row
-    return base + k * step
+# columns of a program row
+P_OPCODE, P_OUT, P_SIZE, P_INNER, P_AUX = 0, 1, 2, 3, 4
+P_A_CELL, P_A_MODE, P_A_INDEX = 5, 6, 7
+P_B_CELL, P_B_MODE, P_B_INDEX = 8, 9, 10
+P_C_CELL, P_C_MODE, P_C_INDEX = 11, 12, 13
+PROGRAM_COLUMNS = 14
 
 
-def _unary(opcode, target, target_base, size, lanes, index, a_array, a):
-    """``target[k] = f(A(k))`` for the unary ``opcode`` (a literal; compiled code only)."""
+@numba.njit(cache=True, inline="always", **_KERNEL_OPTIONS)
+def _cell(index, first, mode, start, k):
+    """Memory cell of an input's value for output cell ``k``."""
+    if mode == CONTIGUOUS:
+        return first + k
+    if mode == SCALAR:
+        return first
+    return first + index[_unsigned(start + k)]
+
+
+def _unary(opcode, memory, index, lanes, out, size, a, a_mode, a_start):
+    """``memory[out + k] = f(A(k))`` for the unary ``opcode`` (a literal; compiled code only)."""
     raise NotImplementedError("compiled code only")
 
 
-def _binary(opcode, target, target_base, size, lanes, index, a_array, a, b_array, b):
-    """``target[k] = f(A(k), B(k))`` for the binary ``opcode`` (compiled code only)."""
+def _binary(opcode, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start):
+    """``memory[out + k] = f(A(k), B(k))`` for the binary ``opcode`` (compiled code only)."""
     raise NotImplementedError("compiled code only")
 
 
-def _ternary(opcode, target, target_base, size, lanes, index, a_array, a, b_array, b, c_array, c):
-    """``target[k] = f(A(k), B(k), C(k))`` for the ternary ``opcode`` (compiled code only)."""
+def _ternary(opcode, memory, index, lanes, out, size, inputs):
+    """``memory[out + k] = f(A(k), B(k), C(k))``; ``inputs``: the 9 input columns."""
     raise NotImplementedError("compiled code only")
 
 
-def _reduce(opcode, target, target_base, size, inner, lanes, index, a_array, a):
-    """``target[k] = f(...f(A(k, 0), A(k, 1))..., A(k, q-1))`` (compiled code only)."""
+def _reduce(opcode, memory, index, lanes, out, size, inner, a, a_start):
+    """``memory[out + k] = f(...f(A(k, 0), A(k, 1))..., A(k, q-1))`` (compiled code only)."""
     raise NotImplementedError("compiled code only")
 
 
-@overload(_unary, prefer_literal=True, jit_options=_KERNEL_OPTIONS)
-def _unary_overload(opcode, target, target_base, size, lanes, index, a_array, a):
+_OVERLOAD_OPTIONS = {"prefer_literal": True, "jit_options": _KERNEL_OPTIONS, "inline": "always"}
+
+
+@overload(_unary, **_OVERLOAD_OPTIONS)
+def _unary_overload(opcode, memory, index, lanes, out, size, a, a_mode, a_start):
     if not isinstance(opcode, types.IntegerLiteral):
         return None
     function = UNARY_FUNCTIONS[opcode.literal_value]
 
-    def implementation(opcode, target, target_base, size, lanes, index, a_array, a):
-        a_base, _, a_lane, a_gather, a_step, _ = a
+    def implementation(opcode, memory, index, lanes, out, size, a, a_mode, a_start):
         if lanes == 1:
-            if a_gather:
+            if a_mode == CONTIGUOUS:
                 for k in range(size):
-                    target[_unsigned(target_base + k)] = function(
-                        a_array[_unsigned(_position(index, a, k))]
-                    )
+                    memory[_unsigned(out + k)] = function(memory[_unsigned(a + k)])
                 return
             for k in range(size):
-                target[_unsigned(target_base + k)] = function(
-                    a_array[_unsigned(a_base + k * a_step)]
+                memory[_unsigned(out + k)] = function(
+                    memory[_unsigned(_cell(index, a, a_mode, a_start, k))]
                 )
             return
         for k in range(size):
-            position_a = _position(index, a, k)
-            out = target_base + k * lanes
+            position_a = _cell(index, a, a_mode, a_start, k) * lanes
+            position = (out + k) * lanes
             for lane in range(lanes):
-                target[_unsigned(out + lane)] = function(
-                    a_array[_unsigned(position_a + lane * a_lane)]
-                )
+                memory[_unsigned(position + lane)] = function(memory[_unsigned(position_a + lane)])
 
     return implementation
 
 
-@overload(_binary, prefer_literal=True, jit_options=_KERNEL_OPTIONS)
-def _binary_overload(opcode, target, target_base, size, lanes, index, a_array, a, b_array, b):
+@overload(_binary, **_OVERLOAD_OPTIONS)
+def _binary_overload(
+    opcode, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
+):
     if not isinstance(opcode, types.IntegerLiteral):
         return None
     function = BINARY_FUNCTIONS[opcode.literal_value]
 
-    def implementation(opcode, target, target_base, size, lanes, index, a_array, a, b_array, b):
-        a_base, _, a_lane, a_gather, a_step, _ = a
-        b_base, _, b_lane, b_gather, b_step, _ = b
+    def implementation(
+        opcode, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
+    ):
         if lanes == 1:
-            if a_gather or b_gather:
+            if a_mode == CONTIGUOUS and b_mode == CONTIGUOUS:
                 for k in range(size):
-                    target[_unsigned(target_base + k)] = function(
-                        a_array[_unsigned(_position(index, a, k))],
-                        b_array[_unsigned(_position(index, b, k))],
+                    memory[_unsigned(out + k)] = function(
+                        memory[_unsigned(a + k)], memory[_unsigned(b + k)]
                     )
-                return
-            for k in range(size):
-                target[_unsigned(target_base + k)] = function(
-                    a_array[_unsigned(a_base + k * a_step)],
-                    b_array[_unsigned(b_base + k * b_step)],
-                )
+            elif a_mode == SCALAR and b_mode == CONTIGUOUS:
+                x = memory[_unsigned(a)]
+                for k in range(size):
+                    memory[_unsigned(out + k)] = function(x, memory[_unsigned(b + k)])
+            elif a_mode == CONTIGUOUS and b_mode == SCALAR:
+                y = memory[_unsigned(b)]
+                for k in range(size):
+                    memory[_unsigned(out + k)] = function(memory[_unsigned(a + k)], y)
+            else:
+                for k in range(size):
+                    memory[_unsigned(out + k)] = function(
+                        memory[_unsigned(_cell(index, a, a_mode, a_start, k))],
+                        memory[_unsigned(_cell(index, b, b_mode, b_start, k))],
+                    )
             return
         for k in range(size):
-            position_a = _position(index, a, k)
-            position_b = _position(index, b, k)
-            out = target_base + k * lanes
+            position_a = _cell(index, a, a_mode, a_start, k) * lanes
+            position_b = _cell(index, b, b_mode, b_start, k) * lanes
+            position = (out + k) * lanes
             for lane in range(lanes):
-                target[_unsigned(out + lane)] = function(
-                    a_array[_unsigned(position_a + lane * a_lane)],
-                    b_array[_unsigned(position_b + lane * b_lane)],
+                memory[_unsigned(position + lane)] = function(
+                    memory[_unsigned(position_a + lane)], memory[_unsigned(position_b + lane)]
                 )
 
     return implementation
 
 
-@overload(_ternary, prefer_literal=True, jit_options=_KERNEL_OPTIONS)
-def _ternary_overload(
-    opcode, target, target_base, size, lanes, index, a_array, a, b_array, b, c_array, c
-):
+@overload(_ternary, **_OVERLOAD_OPTIONS)
+def _ternary_overload(opcode, memory, index, lanes, out, size, inputs):
     if not isinstance(opcode, types.IntegerLiteral):
         return None
     function = TERNARY_FUNCTIONS[opcode.literal_value]
 
-    def implementation(
-        opcode, target, target_base, size, lanes, index, a_array, a, b_array, b, c_array, c
-    ):
-        a_base, _, a_lane, a_gather, a_step, _ = a
-        b_base, _, b_lane, b_gather, b_step, _ = b
-        c_base, _, c_lane, c_gather, c_step, _ = c
+    def implementation(opcode, memory, index, lanes, out, size, inputs):
+        a, a_mode, a_start, b, b_mode, b_start, c, c_mode, c_start = inputs
         if lanes == 1:
-            if a_gather or b_gather or c_gather:
+            if a_mode == CONTIGUOUS and b_mode == CONTIGUOUS and c_mode == CONTIGUOUS:
                 for k in range(size):
-                    target[_unsigned(target_base + k)] = function(
-                        a_array[_unsigned(_position(index, a, k))],
-                        b_array[_unsigned(_position(index, b, k))],
-                        c_array[_unsigned(_position(index, c, k))],
+                    memory[_unsigned(out + k)] = function(
+                        memory[_unsigned(a + k)], memory[_unsigned(b + k)], memory[_unsigned(c + k)]
                     )
                 return
             for k in range(size):
-                target[_unsigned(target_base + k)] = function(
-                    a_array[_unsigned(a_base + k * a_step)],
-                    b_array[_unsigned(b_base + k * b_step)],
-                    c_array[_unsigned(c_base + k * c_step)],
+                memory[_unsigned(out + k)] = function(
+                    memory[_unsigned(_cell(index, a, a_mode, a_start, k))],
+                    memory[_unsigned(_cell(index, b, b_mode, b_start, k))],
+                    memory[_unsigned(_cell(index, c, c_mode, c_start, k))],
                 )
             return
         for k in range(size):
-            position_a = _position(index, a, k)
-            position_b = _position(index, b, k)
-            position_c = _position(index, c, k)
-            out = target_base + k * lanes
+            position_a = _cell(index, a, a_mode, a_start, k) * lanes
+            position_b = _cell(index, b, b_mode, b_start, k) * lanes
+            position_c = _cell(index, c, c_mode, c_start, k) * lanes
+            position = (out + k) * lanes
             for lane in range(lanes):
-                target[_unsigned(out + lane)] = function(
-                    a_array[_unsigned(position_a + lane * a_lane)],
-                    b_array[_unsigned(position_b + lane * b_lane)],
-                    c_array[_unsigned(position_c + lane * c_lane)],
+                memory[_unsigned(position + lane)] = function(
+                    memory[_unsigned(position_a + lane)],
+                    memory[_unsigned(position_b + lane)],
+                    memory[_unsigned(position_c + lane)],
                 )
 
     return implementation
 
 
-@overload(_reduce, prefer_literal=True, jit_options=_KERNEL_OPTIONS)
-def _reduce_overload(opcode, target, target_base, size, inner, lanes, index, a_array, a):
+@overload(_reduce, **_OVERLOAD_OPTIONS)
+def _reduce_overload(opcode, memory, index, lanes, out, size, inner, a, a_start):
     if not isinstance(opcode, types.IntegerLiteral):
         return None
     function = REDUCTION_FUNCTIONS[opcode.literal_value]
 
-    def implementation(opcode, target, target_base, size, inner, lanes, index, a_array, a):
-        a_base, a_row, a_lane, _, _, a_start = a
-        if lanes == 1:
-            for k in range(size):
-                first = a_start + k * inner
-                accumulator = a_array[_unsigned(a_base + index[_unsigned(first)] * a_row)]
-                for j in range(first + 1, first + inner):
-                    accumulator = function(
-                        accumulator, a_array[_unsigned(a_base + index[_unsigned(j)] * a_row)]
-                    )
-                target[_unsigned(target_base + k)] = accumulator
-            return
+    def implementation(opcode, memory, index, lanes, out, size, inner, a, a_start):
         for k in range(size):
             first = a_start + k * inner
-            out = target_base + k * lanes
-            position = a_base + index[_unsigned(first)] * a_row
+            position = (out + k) * lanes
+            position_a = (a + index[_unsigned(first)]) * lanes
             for lane in range(lanes):
-                target[_unsigned(out + lane)] = a_array[_unsigned(position + lane * a_lane)]
+                memory[_unsigned(position + lane)] = memory[_unsigned(position_a + lane)]
             for j in range(first + 1, first + inner):
-                position = a_base + index[_unsigned(j)] * a_row
+                position_a = (a + index[_unsigned(j)]) * lanes
                 for lane in range(lanes):
-                    target[_unsigned(out + lane)] = function(
-                        target[_unsigned(out + lane)], a_array[_unsigned(position + lane * a_lane)]
+                    memory[_unsigned(position + lane)] = function(
+                        memory[_unsigned(position + lane)], memory[_unsigned(position_a + lane)]
                     )
 
     return implementation
 
 
-@numba.njit(cache=True, **_KERNEL_OPTIONS)
-def _sumprod(target, target_base, size, inner, lanes, index, a_array, a, b_array, b):
-    """``target[k] = sum_j A(k, j) * B(k, j)``, left to right, A and B gathered."""
-    a_base, a_row, a_lane, _, _, a_start = a
-    b_base, b_row, b_lane, _, _, b_start = b
+@numba.njit(cache=True, inline="always", **_KERNEL_OPTIONS)
+def _sumprod(memory, index, lanes, out, size, inner, a, a_start, b, b_start):
+    """``memory[out + k] = sum_j A(k, j) * B(k, j)``, left to right, A and B gathered."""
     if lanes == 1:
         for k in range(size):
             first = k * inner
             total = (
-                a_array[_unsigned(a_base + index[_unsigned(a_start + first)] * a_row)]
-                * b_array[_unsigned(b_base + index[_unsigned(b_start + first)] * b_row)]
+                memory[_unsigned(a + index[_unsigned(a_start + first)])]
+                * memory[_unsigned(b + index[_unsigned(b_start + first)])]
             )
             for j in range(first + 1, first + inner):
                 total += (
-                    a_array[_unsigned(a_base + index[_unsigned(a_start + j)] * a_row)]
-                    * b_array[_unsigned(b_base + index[_unsigned(b_start + j)] * b_row)]
+                    memory[_unsigned(a + index[_unsigned(a_start + j)])]
+                    * memory[_unsigned(b + index[_unsigned(b_start + j)])]
                 )
-            target[_unsigned(target_base + k)] = total
+            memory[_unsigned(out + k)] = total
         return
     for k in range(size):
         first = k * inner
-        out = target_base + k * lanes
-        position_a = a_base + index[_unsigned(a_start + first)] * a_row
-        position_b = b_base + index[_unsigned(b_start + first)] * b_row
+        position = (out + k) * lanes
+        position_a = (a + index[_unsigned(a_start + first)]) * lanes
+        position_b = (b + index[_unsigned(b_start + first)]) * lanes
         for lane in range(lanes):
-            target[_unsigned(out + lane)] = (
-                a_array[_unsigned(position_a + lane * a_lane)]
-                * b_array[_unsigned(position_b + lane * b_lane)]
+            memory[_unsigned(position + lane)] = (
+                memory[_unsigned(position_a + lane)] * memory[_unsigned(position_b + lane)]
             )
         for j in range(first + 1, first + inner):
-            position_a = a_base + index[_unsigned(a_start + j)] * a_row
-            position_b = b_base + index[_unsigned(b_start + j)] * b_row
+            position_a = (a + index[_unsigned(a_start + j)]) * lanes
+            position_b = (b + index[_unsigned(b_start + j)]) * lanes
             for lane in range(lanes):
-                target[_unsigned(out + lane)] += (
-                    a_array[_unsigned(position_a + lane * a_lane)]
-                    * b_array[_unsigned(position_b + lane * b_lane)]
+                memory[_unsigned(position + lane)] += (
+                    memory[_unsigned(position_a + lane)] * memory[_unsigned(position_b + lane)]
                 )
 
 
-@numba.njit(cache=True, **_KERNEL_OPTIONS)
+@numba.njit(cache=True, inline="always", **_KERNEL_OPTIONS)
 def _interpolate(x, shared, grid, count, values):
     """Clamped linear interpolation of ``x`` on ``shared[grid : grid + count]``.
 
@@ -841,67 +834,383 @@ def _interpolate(x, shared, grid, count, values):
     return y_low + weight * (shared[_unsigned(values + low + 1)] - y_low)
 
 
-@numba.njit(cache=True, **_KERNEL_OPTIONS)
-def _interp(
-    target,
-    target_base,
-    size,
-    lanes,
-    index,
-    a_array,
-    a,
-    shared,
-    grid,
-    count,
-    values,
-    b_mode,
-    b_start,
-):
+@numba.njit(cache=True, inline="always", **_KERNEL_OPTIONS)
+def _interp(memory, index, lanes, out, size, a, a_mode, a_start, shared, grid, count, values,
+            b_mode, b_start):  # fmt: skip
     """INTERP of A on the grid ``shared[grid:grid+count]`` (see the module docstring)."""
-    a_lane = a[2]  # A's distance between lanes
     for k in range(size):
         row_values = values
         if b_mode == GATHER:
             row_values = values + index[_unsigned(b_start + k)]
-        position_a = _position(index, a, k)
-        out = target_base + k * lanes
+        position_a = _cell(index, a, a_mode, a_start, k) * lanes
+        position = (out + k) * lanes
         for lane in range(lanes):
-            target[_unsigned(out + lane)] = _interpolate(
-                a_array[_unsigned(position_a + lane * a_lane)], shared, grid, count, row_values
+            memory[_unsigned(position + lane)] = _interpolate(
+                memory[_unsigned(position_a + lane)], shared, grid, count, row_values
             )
-
-
-@numba.njit(cache=True, **_KERNEL_OPTIONS)
-def _scatter(target, target_base, size, lanes, index, positions, a_array, a):
-    """``target[index[positions + j]] = A(j)`` for j < size."""
-    a_lane = a[2]  # A's distance between lanes
-    for j in range(size):
-        position_a = _position(index, a, j)
-        out = target_base + index[_unsigned(positions + j)] * lanes
-        for lane in range(lanes):
-            target[_unsigned(out + lane)] = a_array[_unsigned(position_a + lane * a_lane)]
-
-
-@numba.njit(cache=True, **_KERNEL_OPTIONS)
-def _input(
-    space, offset, mode, start, work_flat, shared, member_flat, lanes, member_count, first_member
-):
-    """The flat array and the descriptor of one input (see the comment above the kernels)."""
-    gather = 1 if mode == GATHER else 0
-    contiguous = mode == CONTIGUOUS
-    if space == WORK:
-        return work_flat, (offset * lanes, lanes, 1, gather, lanes if contiguous else 0, start)
-    if space == SHARED:
-        return shared, (offset, 1, 0, gather, 1 if contiguous else 0, start)
-    step = member_count if contiguous else 0
-    base = offset * member_count + first_member
-    return member_flat, (base, member_count, 1, gather, step, start)
 
 
 # ---- the interpreter -------------------------------------------------------------------
 
 
 @numba.njit(cache=True, nogil=True, **_KERNEL_OPTIONS)
+def _execute(program, index, shared, memory, lanes):
+    """Run every row of a program once, in order, on the flat ``memory`` of ``lanes`` lanes.
+
+    Parameters
+    ----------
+    program : ndarray of int64, shape (n_ops, PROGRAM_COLUMNS), C order
+        The tape translated by :func:`_translate`.
+    index : ndarray of int64, shape (I,)
+        Gather and position indices.
+    shared : ndarray of float64, shape (S,)
+        INTERP's grids and tables (read only).
+    memory : ndarray of float64, shape (M * lanes,), C order
+        Cell ``c`` of lane ``l`` at ``c * lanes + l``; updated in place.
+    lanes : int
+        Members of the block.
+    """
+    for row in range(program.shape[0]):
+        opcode = program[row, P_OPCODE]
+        out = program[row, P_OUT]
+        size = program[row, P_SIZE]
+        a = program[row, P_A_CELL]
+        a_mode = program[row, P_A_MODE]
+        a_start = program[row, P_A_INDEX]
+        if opcode <= RECIPROCAL:
+            if opcode == COPY:
+                _unary(COPY, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == NEGATIVE:
+                _unary(NEGATIVE, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == ABSOLUTE:
+                _unary(ABSOLUTE, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == EXP:
+                _unary(EXP, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == LOG:
+                _unary(LOG, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == LOG10:
+                _unary(LOG10, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == SQRT:
+                _unary(SQRT, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == SIN:
+                _unary(SIN, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == COS:
+                _unary(COS, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == TAN:
+                _unary(TAN, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == ARCSIN:
+                _unary(ARCSIN, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == ARCCOS:
+                _unary(ARCCOS, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == ARCTAN:
+                _unary(ARCTAN, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == SINH:
+                _unary(SINH, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == COSH:
+                _unary(COSH, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == TANH:
+                _unary(TANH, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == TRUNC:
+                _unary(TRUNC, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == FLOOR:
+                _unary(FLOOR, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == CEIL:
+                _unary(CEIL, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == SIGN:
+                _unary(SIGN, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == LOGICAL_NOT:
+                _unary(LOGICAL_NOT, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == ISFINITE:
+                _unary(ISFINITE, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == ISNAN:
+                _unary(ISNAN, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == NONZERO:
+                _unary(NONZERO, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == SQUARE:
+                _unary(SQUARE, memory, index, lanes, out, size, a, a_mode, a_start)
+            elif opcode == RECIPROCAL:
+                _unary(RECIPROCAL, memory, index, lanes, out, size, a, a_mode, a_start)
+            else:
+                raise ValueError("unknown opcode")
+            continue
+        b = program[row, P_B_CELL]
+        b_mode = program[row, P_B_MODE]
+        b_start = program[row, P_B_INDEX]
+        if opcode <= HYPOT:
+            if opcode == ADD:
+                _binary(
+                    ADD, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
+                )
+            elif opcode == SUBTRACT:
+                _binary(
+                    SUBTRACT,
+                    memory,
+                    index,
+                    lanes,
+                    out,
+                    size,
+                    a,
+                    a_mode,
+                    a_start,
+                    b,
+                    b_mode,
+                    b_start,
+                )
+            elif opcode == MULTIPLY:
+                _binary(
+                    MULTIPLY,
+                    memory,
+                    index,
+                    lanes,
+                    out,
+                    size,
+                    a,
+                    a_mode,
+                    a_start,
+                    b,
+                    b_mode,
+                    b_start,
+                )
+            elif opcode == DIVIDE:
+                _binary(
+                    DIVIDE, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
+                )
+            elif opcode == POWER:
+                _binary(
+                    POWER, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
+                )
+            elif opcode == MINIMUM:
+                _binary(
+                    MINIMUM, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
+                )
+            elif opcode == MAXIMUM:
+                _binary(
+                    MAXIMUM, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
+                )
+            elif opcode == FMIN:
+                _binary(
+                    FMIN, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
+                )
+            elif opcode == FMAX:
+                _binary(
+                    FMAX, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
+                )
+            elif opcode == EQUAL:
+                _binary(
+                    EQUAL, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
+                )
+            elif opcode == NOT_EQUAL:
+                _binary(
+                    NOT_EQUAL,
+                    memory,
+                    index,
+                    lanes,
+                    out,
+                    size,
+                    a,
+                    a_mode,
+                    a_start,
+                    b,
+                    b_mode,
+                    b_start,
+                )
+            elif opcode == LESS:
+                _binary(
+                    LESS, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
+                )
+            elif opcode == LESS_EQUAL:
+                _binary(
+                    LESS_EQUAL,
+                    memory,
+                    index,
+                    lanes,
+                    out,
+                    size,
+                    a,
+                    a_mode,
+                    a_start,
+                    b,
+                    b_mode,
+                    b_start,
+                )
+            elif opcode == GREATER:
+                _binary(
+                    GREATER, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
+                )
+            elif opcode == GREATER_EQUAL:
+                _binary(
+                    GREATER_EQUAL,
+                    memory,
+                    index,
+                    lanes,
+                    out,
+                    size,
+                    a,
+                    a_mode,
+                    a_start,
+                    b,
+                    b_mode,
+                    b_start,
+                )
+            elif opcode == LOGICAL_AND:
+                _binary(
+                    LOGICAL_AND,
+                    memory,
+                    index,
+                    lanes,
+                    out,
+                    size,
+                    a,
+                    a_mode,
+                    a_start,
+                    b,
+                    b_mode,
+                    b_start,
+                )
+            elif opcode == LOGICAL_OR:
+                _binary(
+                    LOGICAL_OR,
+                    memory,
+                    index,
+                    lanes,
+                    out,
+                    size,
+                    a,
+                    a_mode,
+                    a_start,
+                    b,
+                    b_mode,
+                    b_start,
+                )
+            elif opcode == LOGICAL_XOR:
+                _binary(
+                    LOGICAL_XOR,
+                    memory,
+                    index,
+                    lanes,
+                    out,
+                    size,
+                    a,
+                    a_mode,
+                    a_start,
+                    b,
+                    b_mode,
+                    b_start,
+                )
+            elif opcode == MOD:
+                _binary(
+                    MOD, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
+                )
+            elif opcode == FMOD:
+                _binary(
+                    FMOD, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
+                )
+            elif opcode == FLOOR_DIVIDE:
+                _binary(
+                    FLOOR_DIVIDE,
+                    memory,
+                    index,
+                    lanes,
+                    out,
+                    size,
+                    a,
+                    a_mode,
+                    a_start,
+                    b,
+                    b_mode,
+                    b_start,
+                )
+            elif opcode == ARCTAN2:
+                _binary(
+                    ARCTAN2, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
+                )
+            elif opcode == HYPOT:
+                _binary(
+                    HYPOT, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
+                )
+            else:
+                raise ValueError("unknown opcode")
+            continue
+        if opcode == WHERE or opcode == SAFE_DIVIDE:
+            inputs = (
+                a, a_mode, a_start, b, b_mode, b_start,
+                program[row, P_C_CELL], program[row, P_C_MODE], program[row, P_C_INDEX],
+            )  # fmt: skip
+            if opcode == WHERE:
+                _ternary(WHERE, memory, index, lanes, out, size, inputs)
+            else:
+                _ternary(SAFE_DIVIDE, memory, index, lanes, out, size, inputs)
+            continue
+        inner = program[row, P_INNER]
+        if opcode == REDUCE_SUM:
+            _reduce(REDUCE_SUM, memory, index, lanes, out, size, inner, a, a_start)
+        elif opcode == REDUCE_PROD:
+            _reduce(REDUCE_PROD, memory, index, lanes, out, size, inner, a, a_start)
+        elif opcode == REDUCE_MIN:
+            _reduce(REDUCE_MIN, memory, index, lanes, out, size, inner, a, a_start)
+        elif opcode == REDUCE_MAX:
+            _reduce(REDUCE_MAX, memory, index, lanes, out, size, inner, a, a_start)
+        elif opcode == SUMPROD:
+            _sumprod(memory, index, lanes, out, size, inner, a, a_start, b, b_start)
+        elif opcode == INTERP:
+            _interp(memory, index, lanes, out, size, a, a_mode, a_start, shared,
+                    program[row, P_AUX], inner, b, b_mode, b_start)  # fmt: skip
+        elif opcode == SCATTER:
+            positions = program[row, P_AUX]
+            for j in range(size):
+                position_a = _cell(index, a, a_mode, a_start, j) * lanes
+                position = (out + index[_unsigned(positions + j)]) * lanes
+                for lane in range(lanes):
+                    memory[_unsigned(position + lane)] = memory[_unsigned(position_a + lane)]
+        else:
+            raise ValueError("unknown opcode")
+
+
+# ---- programs and memory ---------------------------------------------------------------
+
+
+@numba.njit(cache=True)
+def _translate(ops, work_rows, shared_size):
+    """The program of a tape: every input's first cell in the memory layout.
+
+    Work rows keep their numbers; shared value ``s`` is memory cell ``work_rows + s``,
+    member constant ``p`` cell ``work_rows + shared_size + p``. INTERP's B (its table
+    in ``shared``) is kept as it is.
+    """
+    program = np.empty((ops.shape[0], PROGRAM_COLUMNS), dtype=np.int64)
+    for row in range(ops.shape[0]):
+        program[row, P_OPCODE] = ops[row, OPCODE]
+        program[row, P_OUT] = ops[row, OUT]
+        program[row, P_SIZE] = ops[row, SIZE]
+        program[row, P_INNER] = ops[row, INNER]
+        program[row, P_AUX] = ops[row, AUX]
+        for number in range(3):
+            space = ops[row, A_SPACE + 4 * number]
+            offset = ops[row, A_OFFSET + 4 * number]
+            if space == SHARED and not (number == 1 and ops[row, OPCODE] == INTERP):
+                offset += work_rows
+            elif space == MEMBER:
+                offset += work_rows + shared_size
+            program[row, P_A_CELL + 3 * number] = offset
+            program[row, P_A_MODE + 3 * number] = ops[row, A_MODE + 4 * number]
+            program[row, P_A_INDEX + 3 * number] = ops[row, A_INDEX + 4 * number]
+    return program
+
+
+@numba.njit(cache=True)
+def _load_constants(memory, work_rows, shared, members, first_member):
+    """Copy the shared values (to every lane) and the block's member constants into memory."""
+    lanes = memory.shape[1]
+    for s in range(shared.shape[0]):
+        for lane in range(lanes):
+            memory[work_rows + s, lane] = shared[s]
+    base = work_rows + shared.shape[0]
+    for p in range(members.shape[0]):
+        for lane in range(lanes):
+            memory[base + p, lane] = members[p, first_member + lane]
+
+
+@numba.njit(cache=True, nogil=True)
 def evaluate(ops, index, shared, members, work, first_member):
     """Run every operation of a tape once, in row order, for the lanes of ``work``.
 
@@ -911,7 +1220,7 @@ def evaluate(ops, index, shared, members, work, first_member):
         The tape, one operation a row (see the module docstring).
     index : ndarray of int64, shape (I,)
         Gather and position indices of every operation, concatenated.
-    shared : ndarray of float64, shape (S,), C order, writeable
+    shared : ndarray of float64, shape (S,), C order
         Values equal for every member.
     members : ndarray of float64, shape (P, E), C order
         Per-member constants, cell-major; P may be 0.
@@ -923,267 +1232,21 @@ def evaluate(ops, index, shared, members, work, first_member):
 
     Notes
     -----
-    The opcode is decided once per operation (a jump table), and each opcode has its own
-    compiled loop: over cells when L == 1 (vectorised when no input is gathered), over
-    the contiguous lanes innermost when L > 1. Offsets are not checked (see
-    :func:`check_tape`). Pass C-contiguous, writeable arrays of these dtypes: any other
-    array type (read-only, strided, int32...) compiles, and caches, a version of its own,
-    at the cost of a first compilation.
+    Translates the tape to a program (:func:`_translate`), copies ``work`` and the
+    constants into one memory array, runs the program and copies the work rows back:
+    the same interpreter :func:`integrate` runs once per evaluation, without the
+    copies. Offsets are not checked (see :func:`check_tape`). Pass C-contiguous,
+    writeable arrays of these dtypes: any other array type (read-only, strided,
+    int32...) compiles, and caches, a version of its own, at the cost of a first
+    compilation.
     """
-    lanes = work.shape[1]
-    member_count = members.shape[1]
-    work_flat = work.reshape(-1)
-    member_flat = members.reshape(-1)
-    for row in range(ops.shape[0]):
-        opcode = ops[row, OPCODE]
-        target_base = ops[row, OUT] * lanes
-        size = ops[row, SIZE]
-        a_array, a = _input(
-            ops[row, A_SPACE],
-            ops[row, A_OFFSET],
-            ops[row, A_MODE],
-            ops[row, A_INDEX],
-            work_flat,
-            shared,
-            member_flat,
-            lanes,
-            member_count,
-            first_member,
-        )
-        if opcode <= RECIPROCAL:
-            if opcode == COPY:
-                _unary(COPY, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == NEGATIVE:
-                _unary(NEGATIVE, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == ABSOLUTE:
-                _unary(ABSOLUTE, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == EXP:
-                _unary(EXP, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == LOG:
-                _unary(LOG, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == LOG10:
-                _unary(LOG10, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == SQRT:
-                _unary(SQRT, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == SIN:
-                _unary(SIN, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == COS:
-                _unary(COS, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == TAN:
-                _unary(TAN, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == ARCSIN:
-                _unary(ARCSIN, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == ARCCOS:
-                _unary(ARCCOS, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == ARCTAN:
-                _unary(ARCTAN, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == SINH:
-                _unary(SINH, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == COSH:
-                _unary(COSH, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == TANH:
-                _unary(TANH, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == TRUNC:
-                _unary(TRUNC, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == FLOOR:
-                _unary(FLOOR, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == CEIL:
-                _unary(CEIL, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == SIGN:
-                _unary(SIGN, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == LOGICAL_NOT:
-                _unary(LOGICAL_NOT, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == ISFINITE:
-                _unary(ISFINITE, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == ISNAN:
-                _unary(ISNAN, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == NONZERO:
-                _unary(NONZERO, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == SQUARE:
-                _unary(SQUARE, work_flat, target_base, size, lanes, index, a_array, a)
-            elif opcode == RECIPROCAL:
-                _unary(RECIPROCAL, work_flat, target_base, size, lanes, index, a_array, a)
-            else:
-                raise ValueError("unknown opcode")
-            continue
-        if opcode == SCATTER:
-            _scatter(work_flat, target_base, size, lanes, index, ops[row, AUX], a_array, a)
-            continue
-        if opcode == INTERP:
-            _interp(
-                work_flat,
-                target_base,
-                size,
-                lanes,
-                index,
-                a_array,
-                a,
-                shared,
-                ops[row, AUX],
-                ops[row, INNER],
-                ops[row, B_OFFSET],
-                ops[row, B_MODE],
-                ops[row, B_INDEX],
-            )
-            continue
-        if opcode == REDUCE_SUM:
-            _reduce(
-                REDUCE_SUM, work_flat, target_base, size, ops[row, INNER], lanes, index, a_array, a
-            )
-            continue
-        if opcode == REDUCE_PROD:
-            _reduce(
-                REDUCE_PROD, work_flat, target_base, size, ops[row, INNER], lanes, index, a_array, a
-            )
-            continue
-        if opcode == REDUCE_MIN:
-            _reduce(
-                REDUCE_MIN, work_flat, target_base, size, ops[row, INNER], lanes, index, a_array, a
-            )
-            continue
-        if opcode == REDUCE_MAX:
-            _reduce(
-                REDUCE_MAX, work_flat, target_base, size, ops[row, INNER], lanes, index, a_array, a
-            )
-            continue
-        b_array, b = _input(
-            ops[row, B_SPACE],
-            ops[row, B_OFFSET],
-            ops[row, B_MODE],
-            ops[row, B_INDEX],
-            work_flat,
-            shared,
-            member_flat,
-            lanes,
-            member_count,
-            first_member,
-        )
-        if opcode == SUMPROD:
-            _sumprod(
-                work_flat, target_base, size, ops[row, INNER], lanes, index, a_array, a, b_array, b
-            )
-            continue
-        if opcode <= HYPOT:
-            if opcode == ADD:
-                _binary(ADD, work_flat, target_base, size, lanes, index, a_array, a, b_array, b)
-            elif opcode == SUBTRACT:
-                _binary(
-                    SUBTRACT, work_flat, target_base, size, lanes, index, a_array, a, b_array, b
-                )
-            elif opcode == MULTIPLY:
-                _binary(
-                    MULTIPLY, work_flat, target_base, size, lanes, index, a_array, a, b_array, b
-                )
-            elif opcode == DIVIDE:
-                _binary(DIVIDE, work_flat, target_base, size, lanes, index, a_array, a, b_array, b)
-            elif opcode == POWER:
-                _binary(POWER, work_flat, target_base, size, lanes, index, a_array, a, b_array, b)
-            elif opcode == MINIMUM:
-                _binary(MINIMUM, work_flat, target_base, size, lanes, index, a_array, a, b_array, b)
-            elif opcode == MAXIMUM:
-                _binary(MAXIMUM, work_flat, target_base, size, lanes, index, a_array, a, b_array, b)
-            elif opcode == FMIN:
-                _binary(FMIN, work_flat, target_base, size, lanes, index, a_array, a, b_array, b)
-            elif opcode == FMAX:
-                _binary(FMAX, work_flat, target_base, size, lanes, index, a_array, a, b_array, b)
-            elif opcode == EQUAL:
-                _binary(EQUAL, work_flat, target_base, size, lanes, index, a_array, a, b_array, b)
-            elif opcode == NOT_EQUAL:
-                _binary(
-                    NOT_EQUAL, work_flat, target_base, size, lanes, index, a_array, a, b_array, b
-                )
-            elif opcode == LESS:
-                _binary(LESS, work_flat, target_base, size, lanes, index, a_array, a, b_array, b)
-            elif opcode == LESS_EQUAL:
-                _binary(
-                    LESS_EQUAL, work_flat, target_base, size, lanes, index, a_array, a, b_array, b
-                )
-            elif opcode == GREATER:
-                _binary(GREATER, work_flat, target_base, size, lanes, index, a_array, a, b_array, b)
-            elif opcode == GREATER_EQUAL:
-                _binary(
-                    GREATER_EQUAL,
-                    work_flat,
-                    target_base,
-                    size,
-                    lanes,
-                    index,
-                    a_array,
-                    a,
-                    b_array,
-                    b,
-                )
-            elif opcode == LOGICAL_AND:
-                _binary(
-                    LOGICAL_AND, work_flat, target_base, size, lanes, index, a_array, a, b_array, b
-                )
-            elif opcode == LOGICAL_OR:
-                _binary(
-                    LOGICAL_OR, work_flat, target_base, size, lanes, index, a_array, a, b_array, b
-                )
-            elif opcode == LOGICAL_XOR:
-                _binary(
-                    LOGICAL_XOR, work_flat, target_base, size, lanes, index, a_array, a, b_array, b
-                )
-            elif opcode == MOD:
-                _binary(MOD, work_flat, target_base, size, lanes, index, a_array, a, b_array, b)
-            elif opcode == FMOD:
-                _binary(FMOD, work_flat, target_base, size, lanes, index, a_array, a, b_array, b)
-            elif opcode == FLOOR_DIVIDE:
-                _binary(
-                    FLOOR_DIVIDE, work_flat, target_base, size, lanes, index, a_array, a, b_array, b
-                )
-            elif opcode == ARCTAN2:
-                _binary(ARCTAN2, work_flat, target_base, size, lanes, index, a_array, a, b_array, b)
-            elif opcode == HYPOT:
-                _binary(HYPOT, work_flat, target_base, size, lanes, index, a_array, a, b_array, b)
-            else:
-                raise ValueError("unknown opcode")
-            continue
-        c_array, c = _input(
-            ops[row, C_SPACE],
-            ops[row, C_OFFSET],
-            ops[row, C_MODE],
-            ops[row, C_INDEX],
-            work_flat,
-            shared,
-            member_flat,
-            lanes,
-            member_count,
-            first_member,
-        )
-        if opcode == WHERE:
-            _ternary(
-                WHERE,
-                work_flat,
-                target_base,
-                size,
-                lanes,
-                index,
-                a_array,
-                a,
-                b_array,
-                b,
-                c_array,
-                c,
-            )
-        elif opcode == SAFE_DIVIDE:
-            _ternary(
-                SAFE_DIVIDE,
-                work_flat,
-                target_base,
-                size,
-                lanes,
-                index,
-                a_array,
-                a,
-                b_array,
-                b,
-                c_array,
-                c,
-            )
-        else:
-            raise ValueError("unknown opcode")
+    work_rows, lanes = work.shape
+    program = _translate(ops, work_rows, shared.shape[0])
+    memory = np.empty((work_rows + shared.shape[0] + members.shape[0], lanes))
+    memory[:work_rows] = work
+    _load_constants(memory, work_rows, shared, members, first_member)
+    _execute(program, index, shared, memory.reshape(-1), lanes)
+    work[:] = memory[:work_rows]
 
 
 # ---- integration -----------------------------------------------------------------------
@@ -1202,7 +1265,7 @@ def _derivatives(tape, rows, work, first_member, time, held_time, states):
 
     The derivatives are then in ``work[derivative_offset + i]``.
     """
-    ops, index, shared, members = tape
+    program, index, shared, _ = tape
     state_offset, n_state, _, time_offset, held_offset = rows
     lanes = work.shape[1]
     for lane in range(lanes):
@@ -1211,7 +1274,7 @@ def _derivatives(tape, rows, work, first_member, time, held_time, states):
     for i in range(n_state):
         for lane in range(lanes):
             work[state_offset + i, lane] = states[i, lane]
-    evaluate(ops, index, shared, members, work, first_member)
+    _execute(program, index, shared, work.reshape(-1), lanes)
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
@@ -1239,11 +1302,14 @@ def _integrate_block(
     _, n_state, derivative_offset, _, _ = rows
     times, save_rows, dt, method = schedule
     final_states = outputs[2]
+    _, _, shared, members = tape
     width = work_template.shape[0]
-    work = np.empty((width, lanes))
+    # the block's memory: work rows, then the constants (see _translate)
+    work = np.empty((width + shared.shape[0] + members.shape[0], lanes))
     for w in range(width):
         for lane in range(lanes):
             work[w, lane] = work_template[w]
+    _load_constants(work, width, shared, members, first_member)
     y = np.empty((n_state, lanes))
     for i in range(n_state):
         for lane in range(lanes):
@@ -1375,7 +1441,7 @@ def integrate(
     if lanes < 1:
         raise ValueError("lanes must be at least 1")
     member_count = initial_states.shape[1]
-    tape = (ops, index, shared, members)
+    tape = (_translate(ops, work_template.shape[0], shared.shape[0]), index, shared, members)
     rows = (state_offset, n_state, derivative_offset, time_offset, held_offset)
     schedule = (times, save_rows, dt, method)
     outputs = (record_rows, out, final_states, failed_at)
@@ -1423,7 +1489,7 @@ def integrate_parallel(
     if lanes < 1:
         raise ValueError("lanes must be at least 1")
     member_count = initial_states.shape[1]
-    tape = (ops, index, shared, members)
+    tape = (_translate(ops, work_template.shape[0], shared.shape[0]), index, shared, members)
     rows = (state_offset, n_state, derivative_offset, time_offset, held_offset)
     schedule = (times, save_rows, dt, method)
     outputs = (record_rows, out, final_states, failed_at)
