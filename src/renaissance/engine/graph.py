@@ -14,6 +14,8 @@ from __future__ import annotations
 from renaissance.engine.errors import ModelStructureError
 
 TIME = "time"
+MEMO_SIZE = 256
+"""Key sets whose closure or dynamic set an Orders object remembers (then it starts over)."""
 
 
 def toposort(deps: dict[str, frozenset[str]], what: str) -> list[str]:
@@ -76,12 +78,25 @@ class Orders:
         self.init_order = toposort(self.init_deps, "circular initialisation")
         self.step_order = toposort(self.step_deps, "algebraic loop")
 
+    def _remembered(self, key, compute) -> set[str]:
+        """A copy of ``compute()``, computed once per ``key`` (the graphs never change)."""
+        memo = self.__dict__.setdefault("_memo", {})
+        if key not in memo:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[key] = frozenset(compute())
+        return set(memo[key])
+
     def dynamic(self, constant: set[str], varying: set[str] = frozenset()) -> set[str]:
         """Keys whose value changes during a run.
 
         ``constant`` keys are forced constant (overridden by a value), ``varying`` keys
         forced to change (overridden by a time series).
         """
+        key = ("dynamic", frozenset(constant), frozenset(varying))
+        return self._remembered(key, lambda: self._dynamic(constant, varying))
+
+    def _dynamic(self, constant, varying) -> set[str]:
         dynamic: set[str] = set()
         for key in self.step_order:
             if key in varying:
@@ -97,6 +112,13 @@ class Orders:
 
     def closure(self, keys: set[str], graph: dict[str, frozenset[str]]) -> set[str]:
         """``keys`` and everything they depend on in ``graph``."""
+        if not any(graph is own for own in (self.init_deps, self.step_deps, self.deriv_deps)):
+            return self._closure(keys, graph)
+        return self._remembered(("closure", id(graph), frozenset(keys)),
+                                lambda: self._closure(keys, graph))  # fmt: skip
+
+    @staticmethod
+    def _closure(keys, graph) -> set[str]:
         seen: set[str] = set()
         todo = [k for k in keys if k in graph]
         while todo:

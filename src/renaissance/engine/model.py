@@ -154,7 +154,11 @@ class Model:
 
     def _check_output_size(self, state, keys, members: int) -> None:
         saves = (state.final_time - state.t0) / state.saveper + 1
-        cells = sum(int(np.prod(self.plan.sizes(k))) for k in keys)
+        counts = self.plan.__dict__.setdefault("_cell_counts", {})
+        for k in keys:
+            if k not in counts:
+                counts[k] = int(np.prod(self.plan.sizes(k)))
+        cells = sum(counts[k] for k in keys)
         needed = 8 * saves * members * cells
         if needed > MAX_OUTPUT_BYTES:
             raise ValueError(

@@ -46,8 +46,12 @@ def to_dataset(
             dims = ("time", *var.dims)
         for d in var.dims:
             coords.setdefault(d, list(plan.subscripts.ranges[d]))
+        # fastpath: the values are a float ndarray already, nothing to convert
         variables[var.name] = xr.Variable(
-            dims, values, {"units": var.units, "description": var.documentation}
+            dims,
+            np.asarray(values, dtype=float),
+            {"units": var.units, "description": var.documentation},
+            fastpath=True,
         )
     status = np.where(np.isnan(failed_at), 0, 1).astype(np.int8)
     status_attrs = {
@@ -63,7 +67,40 @@ def to_dataset(
         variables["status"] = xr.Variable((), status[0], status_attrs)
         variables["failure_time"] = xr.Variable((), failed_at[0], time_attrs)
     failed = [int(m) for m in np.flatnonzero(status)]
-    return xr.Dataset(variables, coords=coords, attrs={**attrs, "failed_members": str(failed)})
+    return assemble(variables, coords, {**attrs, "failed_members": str(failed)})
+
+
+def assemble(variables: dict, coords: dict, attrs: dict) -> xr.Dataset:
+    """``xr.Dataset(variables, coords=coords, attrs=attrs)``, without its merge.
+
+    The public constructor aligns and copies every variable (about 5 ms for the 400
+    variables of a model run, a fifth of a single run on the virtual machine). Here
+    the variables are consistent by construction, so the Dataset is built directly,
+    after checking what the merge would: every dim has one length, and no variable
+    shares a coordinate's name. Anything else (or an xarray without the direct
+    constructor) goes through the public constructor, which raises its own errors.
+
+    Parameters
+    ----------
+    variables : dict of str to xarray.Variable
+    coords : dict
+        Dimension name -> coordinate values (one-dimensional).
+    attrs : dict
+    """
+    construct = getattr(xr.Dataset, "_construct_direct", None)
+    if construct is None or set(variables) & set(coords):
+        return xr.Dataset(variables, coords=coords, attrs=attrs)
+    coordinates = xr.Coordinates(coords)
+    everything = {**coordinates.variables, **variables}
+    lengths: dict = {}
+    for variable in everything.values():
+        for dim, length in zip(variable.dims, variable.shape, strict=True):
+            if lengths.setdefault(dim, length) != length:
+                return xr.Dataset(variables, coords=coords, attrs=attrs)
+    if set(lengths) - set(coords):  # a dim without a coordinate: let xarray decide
+        return xr.Dataset(variables, coords=coords, attrs=attrs)
+    return construct(everything, set(coordinates.variables), lengths, attrs,
+                     dict(coordinates.xindexes))  # fmt: skip
 
 
 def to_table(dataset: xr.Dataset) -> pd.DataFrame:
