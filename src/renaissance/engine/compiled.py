@@ -44,7 +44,7 @@ CHECK_RTOL = 1e-9
 """Relative agreement with numpy required of a new tape (rounding only differs)."""
 
 _REASONS: dict[int, str] = {}
-_WORK: dict[int, dict] = {}
+_WORK: dict[int, np.ndarray] = {}
 
 
 def available() -> bool:
@@ -66,7 +66,8 @@ def step_work(plan) -> dict | None:
         written) and ``element_operations`` (cells times the terms each combines, for
         reductions and sums of products); None if ``plan`` never ran on the machine.
     """
-    return _WORK.get(id(plan))
+    ops = _WORK.get(id(plan))
+    return None if ops is None else _work_of(ops)
 
 
 def _work_of(ops) -> dict:
@@ -473,7 +474,7 @@ def _run(plan, state, keys, method) -> CompiledRecord:
         state.y[i] = final[row : row + size].T.reshape((members, *np.shape(state.y[i])[1:]))
         row += size
     _REASONS.pop(id(plan), None)
-    _WORK[id(plan)] = _work_of(ops)
+    _WORK[id(plan)] = ops  # counted only when asked (step_work)
     return CompiledRecord(list(saved), data, failed)
 
 

@@ -618,6 +618,12 @@ def _cell(index, first, mode, start, k):
     return first + index[_unsigned(start + k)]
 
 
+@numba.njit(cache=True, inline="always", **_KERNEL_OPTIONS)
+def _step(mode):
+    """Distance between the cells an ungathered input reads: 1 contiguous, 0 scalar."""
+    return 1 if mode == CONTIGUOUS else 0
+
+
 def _unary(opcode, memory, index, lanes, out, size, a, a_mode, a_start):
     """``memory[out + k] = f(A(k))`` for the unary ``opcode`` (a literal; compiled code only)."""
     raise NotImplementedError("compiled code only")
@@ -692,6 +698,10 @@ def _binary_overload(
                 y = memory[_unsigned(b)]
                 for k in range(size):
                     memory[_unsigned(out + k)] = function(memory[_unsigned(a + k)], y)
+            elif a_mode == SCALAR and b_mode == SCALAR:
+                value = function(memory[_unsigned(a)], memory[_unsigned(b)])
+                for k in range(size):
+                    memory[_unsigned(out + k)] = value
             else:
                 for k in range(size):
                     memory[_unsigned(out + k)] = function(
@@ -726,6 +736,15 @@ def _ternary_overload(opcode, memory, index, lanes, out, size, inputs):
                         memory[_unsigned(a + k)], memory[_unsigned(b + k)], memory[_unsigned(c + k)]
                     )
                 return
+            if a_mode != GATHER and b_mode != GATHER and c_mode != GATHER:
+                a_step, b_step, c_step = _step(a_mode), _step(b_mode), _step(c_mode)
+                for k in range(size):
+                    memory[_unsigned(out + k)] = function(
+                        memory[_unsigned(a + k * a_step)],
+                        memory[_unsigned(b + k * b_step)],
+                        memory[_unsigned(c + k * c_step)],
+                    )
+                return
             for k in range(size):
                 memory[_unsigned(out + k)] = function(
                     memory[_unsigned(_cell(index, a, a_mode, a_start, k))],
@@ -755,6 +774,14 @@ def _reduce_overload(opcode, memory, index, lanes, out, size, inner, a, a_start)
     function = REDUCTION_FUNCTIONS[opcode.literal_value]
 
     def implementation(opcode, memory, index, lanes, out, size, inner, a, a_start):
+        if lanes == 1:  # the accumulator in a register, not in memory
+            for k in range(size):
+                first = a_start + k * inner
+                accumulator = memory[_unsigned(a + index[_unsigned(first)])]
+                for j in range(first + 1, first + inner):
+                    accumulator = function(accumulator, memory[_unsigned(a + index[_unsigned(j)])])
+                memory[_unsigned(out + k)] = accumulator
+            return
         for k in range(size):
             first = a_start + k * inner
             position = (out + k) * lanes
