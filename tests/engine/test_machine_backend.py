@@ -85,6 +85,18 @@ def test_showcase_ensemble_matches_numpy_member_by_member(showcase):
     assert np.ptp(employment, axis=0).max() > 0
 
 
+def test_an_ensemble_after_a_single_run_of_the_same_tape_matches_numpy(showcase):
+    # one cached tape, two bindings: the single run's prologue and sparse sums (all
+    # constants shared) must not leak into the ensemble's (some constants per member)
+    columns = ["Technical Capital", "District Manufacturing Employment"]
+    kwargs = {"dt": 0.25, "final_time": 2010, "return_columns": columns}
+    single, single_reference = _both(showcase, type(showcase).run, **kwargs)
+    _assert_same(single, single_reference)
+    params = {"Technical Capital Depreciation Rate": np.linspace(0.08, 0.14, 5)}
+    machine, reference = _both(showcase, type(showcase).run_ensemble, params, **kwargs)
+    _assert_same(machine, reference)
+
+
 def test_results_do_not_depend_on_lanes(showcase, monkeypatch):
     params = {"Low Cost Competition Increase": np.linspace(0.5, 1.5, 11)}
     kwargs = {"dt": 0.5, "final_time": 2010, "return_columns": ["Technical Capital"]}

@@ -159,3 +159,25 @@ def test_zero_terms_of_a_shared_factor_are_skipped_without_changing_sums(factor)
     dense_weights[1:] = 1.0
     unchanged = tapeopt.skip_zero_terms(ops, index, dense_weights, memo)
     assert unchanged[0] is ops and unchanged[2] is dense_weights
+
+
+def test_remembered_terms_belong_to_the_operation_not_to_its_row():
+    from renaissance.engine import tapeopt, vm
+
+    weights = np.array([0.0, 2.0, 0.0, 1.0])  # 2 cells, 2 terms each
+    shared = weights.copy()
+    index = np.array([0, 1, 2, 3, 0, 1, 0, 1, 2, 2, 1, 0], dtype=np.int64)
+    first = _sumprod(3, 2, 2, (vm.SHARED, 0, vm.GATHER, 0), (vm.WORK, 0, vm.GATHER, 4))
+    second = _sumprod(3, 2, 2, (vm.SHARED, 0, vm.GATHER, 0), (vm.WORK, 0, vm.GATHER, 8))
+    memo = {}
+    empty = np.zeros((0, 1))
+    for op in (first, second):  # the same row number and weights, other cells read
+        ops = np.array([op])
+        sparse, sparse_index, sparse_shared = tapeopt.skip_zero_terms(ops, index, shared, memo)
+        assert sparse[0, vm.INNER] == 1
+        dense_work, sparse_work = np.zeros((ROWS, 1)), np.zeros((ROWS, 1))
+        dense_work[:3, 0] = sparse_work[:3, 0] = [5.0, 7.0, 11.0]
+        vm.evaluate(ops, index, shared, empty, dense_work, 0)
+        vm.evaluate(sparse, sparse_index, sparse_shared, empty, sparse_work, 0)
+        np.testing.assert_array_equal(sparse_work[3:5, 0], dense_work[3:5, 0])
+    assert len(memo) == 2

@@ -224,7 +224,8 @@ def skip_zero_terms(ops: np.ndarray, index: np.ndarray, shared: np.ndarray, memo
     shared : ndarray of float64, shape (S,)
         The run's shared values.
     memo : dict
-        Kept between runs of the same tape: (row, factor values) -> the row's new terms.
+        Kept between runs of the same tape (same ``index``): (operation, factor values) ->
+        the operation's new terms.
 
     Returns
     -------
@@ -253,7 +254,7 @@ def skip_zero_terms(ops: np.ndarray, index: np.ndarray, shared: np.ndarray, memo
         n, q = int(op[vm.SIZE]), int(op[vm.INNER])
         own = cells_of(op, factor, index).reshape(n, q)
         values = shared[int(op[INPUTS[factor][1]]) + own]
-        key = (int(row), values.tobytes())
+        key = (op.tobytes(), values.tobytes())  # the operation itself, not its row
         terms = memo.get(key)
         if terms is None:
             terms = memo[key] = _kept_terms(op, factor, index, values, zero)
