@@ -48,7 +48,7 @@ def test_single_run(benchmark, fast_model, backend, returned):
     benchmark.extra_info.update(roster=roster, members=1, backend=backend, returned=returned)
     model.backend = backend
     try:
-        rounds, warmup = (10, 2) if backend == "vm" else (5, 1)
+        rounds, warmup = (30, 3) if backend == "vm" else (5, 1)
         result = benchmark.pedantic(
             lambda: model.run(dt=YEARS_DT, return_columns=columns),
             rounds=rounds,
