@@ -625,18 +625,24 @@ def _step(mode):
     return 1 if mode == CONTIGUOUS else 0
 
 
-def _unary(opcode, memory, index, lanes, out, size, a, a_mode, a_start):
-    """``memory[out + k] = f(A(k))`` for the unary ``opcode`` (a literal; compiled code only)."""
+def _unary(opcode, memory, index, shape, operands):
+    """``memory[out + k] = f(A(k))`` for the unary ``opcode`` (a literal; compiled code only).
+
+    ``shape`` is ``(lanes, out, size)``, ``operands`` ``(a, a_mode, a_start)``.
+    """
     raise NotImplementedError("compiled code only")
 
 
-def _binary(opcode, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start):
-    """``memory[out + k] = f(A(k), B(k))`` for the binary ``opcode`` (compiled code only)."""
+def _binary(opcode, memory, index, shape, operands):
+    """``memory[out + k] = f(A(k), B(k))`` for the binary ``opcode`` (compiled code only).
+
+    ``operands`` is ``(a, a_mode, a_start, b, b_mode, b_start)``.
+    """
     raise NotImplementedError("compiled code only")
 
 
-def _ternary(opcode, memory, index, lanes, out, size, inputs):
-    """``memory[out + k] = f(A(k), B(k), C(k))``; ``inputs``: the 9 input columns."""
+def _ternary(opcode, memory, index, shape, operands):
+    """``memory[out + k] = f(A(k), B(k), C(k))``; ``operands``: the 9 input columns."""
     raise NotImplementedError("compiled code only")
 
 
@@ -649,12 +655,14 @@ _OVERLOAD_OPTIONS = {"prefer_literal": True, "jit_options": _KERNEL_OPTIONS, "in
 
 
 @overload(_unary, **_OVERLOAD_OPTIONS)
-def _unary_overload(opcode, memory, index, lanes, out, size, a, a_mode, a_start):
+def _unary_overload(opcode, memory, index, shape, operands):
     if not isinstance(opcode, types.IntegerLiteral):
         return None
     function = UNARY_FUNCTIONS[opcode.literal_value]
 
-    def implementation(opcode, memory, index, lanes, out, size, a, a_mode, a_start):
+    def implementation(opcode, memory, index, shape, operands):
+        lanes, out, size = shape
+        a, a_mode, a_start = operands
         if lanes == 1:
             if a_mode == CONTIGUOUS:
                 for k in range(size):
@@ -675,16 +683,14 @@ def _unary_overload(opcode, memory, index, lanes, out, size, a, a_mode, a_start)
 
 
 @overload(_binary, **_OVERLOAD_OPTIONS)
-def _binary_overload(
-    opcode, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
-):
+def _binary_overload(opcode, memory, index, shape, operands):
     if not isinstance(opcode, types.IntegerLiteral):
         return None
     function = BINARY_FUNCTIONS[opcode.literal_value]
 
-    def implementation(
-        opcode, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
-    ):
+    def implementation(opcode, memory, index, shape, operands):
+        lanes, out, size = shape
+        a, a_mode, a_start, b, b_mode, b_start = operands
         if lanes == 1:
             if a_mode == CONTIGUOUS and b_mode == CONTIGUOUS:
                 for k in range(size):
@@ -723,13 +729,14 @@ def _binary_overload(
 
 
 @overload(_ternary, **_OVERLOAD_OPTIONS)
-def _ternary_overload(opcode, memory, index, lanes, out, size, inputs):
+def _ternary_overload(opcode, memory, index, shape, operands):
     if not isinstance(opcode, types.IntegerLiteral):
         return None
     function = TERNARY_FUNCTIONS[opcode.literal_value]
 
-    def implementation(opcode, memory, index, lanes, out, size, inputs):
-        a, a_mode, a_start, b, b_mode, b_start, c, c_mode, c_start = inputs
+    def implementation(opcode, memory, index, shape, operands):
+        lanes, out, size = shape
+        a, a_mode, a_start, b, b_mode, b_start, c, c_mode, c_start = operands
         if lanes == 1:
             if a_mode == CONTIGUOUS and b_mode == CONTIGUOUS and c_mode == CONTIGUOUS:
                 for k in range(size):
@@ -905,59 +912,61 @@ def _execute(program, index, shared, memory, lanes):
         a = program[row, P_A_CELL]
         a_mode = program[row, P_A_MODE]
         a_start = program[row, P_A_INDEX]
+        shape = (lanes, out, size)
         if opcode <= RECIPROCAL:
+            operands_a = (a, a_mode, a_start)
             if opcode == COPY:
-                _unary(COPY, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(COPY, memory, index, shape, operands_a)
             elif opcode == NEGATIVE:
-                _unary(NEGATIVE, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(NEGATIVE, memory, index, shape, operands_a)
             elif opcode == ABSOLUTE:
-                _unary(ABSOLUTE, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(ABSOLUTE, memory, index, shape, operands_a)
             elif opcode == EXP:
-                _unary(EXP, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(EXP, memory, index, shape, operands_a)
             elif opcode == LOG:
-                _unary(LOG, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(LOG, memory, index, shape, operands_a)
             elif opcode == LOG10:
-                _unary(LOG10, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(LOG10, memory, index, shape, operands_a)
             elif opcode == SQRT:
-                _unary(SQRT, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(SQRT, memory, index, shape, operands_a)
             elif opcode == SIN:
-                _unary(SIN, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(SIN, memory, index, shape, operands_a)
             elif opcode == COS:
-                _unary(COS, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(COS, memory, index, shape, operands_a)
             elif opcode == TAN:
-                _unary(TAN, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(TAN, memory, index, shape, operands_a)
             elif opcode == ARCSIN:
-                _unary(ARCSIN, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(ARCSIN, memory, index, shape, operands_a)
             elif opcode == ARCCOS:
-                _unary(ARCCOS, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(ARCCOS, memory, index, shape, operands_a)
             elif opcode == ARCTAN:
-                _unary(ARCTAN, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(ARCTAN, memory, index, shape, operands_a)
             elif opcode == SINH:
-                _unary(SINH, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(SINH, memory, index, shape, operands_a)
             elif opcode == COSH:
-                _unary(COSH, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(COSH, memory, index, shape, operands_a)
             elif opcode == TANH:
-                _unary(TANH, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(TANH, memory, index, shape, operands_a)
             elif opcode == TRUNC:
-                _unary(TRUNC, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(TRUNC, memory, index, shape, operands_a)
             elif opcode == FLOOR:
-                _unary(FLOOR, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(FLOOR, memory, index, shape, operands_a)
             elif opcode == CEIL:
-                _unary(CEIL, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(CEIL, memory, index, shape, operands_a)
             elif opcode == SIGN:
-                _unary(SIGN, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(SIGN, memory, index, shape, operands_a)
             elif opcode == LOGICAL_NOT:
-                _unary(LOGICAL_NOT, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(LOGICAL_NOT, memory, index, shape, operands_a)
             elif opcode == ISFINITE:
-                _unary(ISFINITE, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(ISFINITE, memory, index, shape, operands_a)
             elif opcode == ISNAN:
-                _unary(ISNAN, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(ISNAN, memory, index, shape, operands_a)
             elif opcode == NONZERO:
-                _unary(NONZERO, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(NONZERO, memory, index, shape, operands_a)
             elif opcode == SQUARE:
-                _unary(SQUARE, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(SQUARE, memory, index, shape, operands_a)
             elif opcode == RECIPROCAL:
-                _unary(RECIPROCAL, memory, index, lanes, out, size, a, a_mode, a_start)
+                _unary(RECIPROCAL, memory, index, shape, operands_a)
             else:
                 raise ValueError("unknown opcode")
             continue
@@ -965,209 +974,65 @@ def _execute(program, index, shared, memory, lanes):
         b_mode = program[row, P_B_MODE]
         b_start = program[row, P_B_INDEX]
         if opcode <= HYPOT:
+            operands_ab = (a, a_mode, a_start, b, b_mode, b_start)
             if opcode == ADD:
-                _binary(
-                    ADD, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
-                )
+                _binary(ADD, memory, index, shape, operands_ab)
             elif opcode == SUBTRACT:
-                _binary(
-                    SUBTRACT,
-                    memory,
-                    index,
-                    lanes,
-                    out,
-                    size,
-                    a,
-                    a_mode,
-                    a_start,
-                    b,
-                    b_mode,
-                    b_start,
-                )
+                _binary(SUBTRACT, memory, index, shape, operands_ab)
             elif opcode == MULTIPLY:
-                _binary(
-                    MULTIPLY,
-                    memory,
-                    index,
-                    lanes,
-                    out,
-                    size,
-                    a,
-                    a_mode,
-                    a_start,
-                    b,
-                    b_mode,
-                    b_start,
-                )
+                _binary(MULTIPLY, memory, index, shape, operands_ab)
             elif opcode == DIVIDE:
-                _binary(
-                    DIVIDE, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
-                )
+                _binary(DIVIDE, memory, index, shape, operands_ab)
             elif opcode == POWER:
-                _binary(
-                    POWER, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
-                )
+                _binary(POWER, memory, index, shape, operands_ab)
             elif opcode == MINIMUM:
-                _binary(
-                    MINIMUM, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
-                )
+                _binary(MINIMUM, memory, index, shape, operands_ab)
             elif opcode == MAXIMUM:
-                _binary(
-                    MAXIMUM, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
-                )
+                _binary(MAXIMUM, memory, index, shape, operands_ab)
             elif opcode == FMIN:
-                _binary(
-                    FMIN, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
-                )
+                _binary(FMIN, memory, index, shape, operands_ab)
             elif opcode == FMAX:
-                _binary(
-                    FMAX, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
-                )
+                _binary(FMAX, memory, index, shape, operands_ab)
             elif opcode == EQUAL:
-                _binary(
-                    EQUAL, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
-                )
+                _binary(EQUAL, memory, index, shape, operands_ab)
             elif opcode == NOT_EQUAL:
-                _binary(
-                    NOT_EQUAL,
-                    memory,
-                    index,
-                    lanes,
-                    out,
-                    size,
-                    a,
-                    a_mode,
-                    a_start,
-                    b,
-                    b_mode,
-                    b_start,
-                )
+                _binary(NOT_EQUAL, memory, index, shape, operands_ab)
             elif opcode == LESS:
-                _binary(
-                    LESS, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
-                )
+                _binary(LESS, memory, index, shape, operands_ab)
             elif opcode == LESS_EQUAL:
-                _binary(
-                    LESS_EQUAL,
-                    memory,
-                    index,
-                    lanes,
-                    out,
-                    size,
-                    a,
-                    a_mode,
-                    a_start,
-                    b,
-                    b_mode,
-                    b_start,
-                )
+                _binary(LESS_EQUAL, memory, index, shape, operands_ab)
             elif opcode == GREATER:
-                _binary(
-                    GREATER, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
-                )
+                _binary(GREATER, memory, index, shape, operands_ab)
             elif opcode == GREATER_EQUAL:
-                _binary(
-                    GREATER_EQUAL,
-                    memory,
-                    index,
-                    lanes,
-                    out,
-                    size,
-                    a,
-                    a_mode,
-                    a_start,
-                    b,
-                    b_mode,
-                    b_start,
-                )
+                _binary(GREATER_EQUAL, memory, index, shape, operands_ab)
             elif opcode == LOGICAL_AND:
-                _binary(
-                    LOGICAL_AND,
-                    memory,
-                    index,
-                    lanes,
-                    out,
-                    size,
-                    a,
-                    a_mode,
-                    a_start,
-                    b,
-                    b_mode,
-                    b_start,
-                )
+                _binary(LOGICAL_AND, memory, index, shape, operands_ab)
             elif opcode == LOGICAL_OR:
-                _binary(
-                    LOGICAL_OR,
-                    memory,
-                    index,
-                    lanes,
-                    out,
-                    size,
-                    a,
-                    a_mode,
-                    a_start,
-                    b,
-                    b_mode,
-                    b_start,
-                )
+                _binary(LOGICAL_OR, memory, index, shape, operands_ab)
             elif opcode == LOGICAL_XOR:
-                _binary(
-                    LOGICAL_XOR,
-                    memory,
-                    index,
-                    lanes,
-                    out,
-                    size,
-                    a,
-                    a_mode,
-                    a_start,
-                    b,
-                    b_mode,
-                    b_start,
-                )
+                _binary(LOGICAL_XOR, memory, index, shape, operands_ab)
             elif opcode == MOD:
-                _binary(
-                    MOD, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
-                )
+                _binary(MOD, memory, index, shape, operands_ab)
             elif opcode == FMOD:
-                _binary(
-                    FMOD, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
-                )
+                _binary(FMOD, memory, index, shape, operands_ab)
             elif opcode == FLOOR_DIVIDE:
-                _binary(
-                    FLOOR_DIVIDE,
-                    memory,
-                    index,
-                    lanes,
-                    out,
-                    size,
-                    a,
-                    a_mode,
-                    a_start,
-                    b,
-                    b_mode,
-                    b_start,
-                )
+                _binary(FLOOR_DIVIDE, memory, index, shape, operands_ab)
             elif opcode == ARCTAN2:
-                _binary(
-                    ARCTAN2, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
-                )
+                _binary(ARCTAN2, memory, index, shape, operands_ab)
             elif opcode == HYPOT:
-                _binary(
-                    HYPOT, memory, index, lanes, out, size, a, a_mode, a_start, b, b_mode, b_start
-                )
+                _binary(HYPOT, memory, index, shape, operands_ab)
             else:
                 raise ValueError("unknown opcode")
             continue
         if opcode == WHERE or opcode == SAFE_DIVIDE:
-            inputs = (
+            operands_abc = (
                 a, a_mode, a_start, b, b_mode, b_start,
                 program[row, P_C_CELL], program[row, P_C_MODE], program[row, P_C_INDEX],
             )  # fmt: skip
             if opcode == WHERE:
-                _ternary(WHERE, memory, index, lanes, out, size, inputs)
+                _ternary(WHERE, memory, index, shape, operands_abc)
             else:
-                _ternary(SAFE_DIVIDE, memory, index, lanes, out, size, inputs)
+                _ternary(SAFE_DIVIDE, memory, index, shape, operands_abc)
             continue
         inner = program[row, P_INNER]
         if opcode == REDUCE_SUM:
