@@ -81,11 +81,12 @@ class Orders:
     def _remembered(self, key, compute) -> set[str]:
         """A copy of ``compute()``, computed once per ``key`` (the graphs never change)."""
         memo = self.__dict__.setdefault("_memo", {})
-        if key not in memo:
+        value = memo.get(key)  # one lookup: another thread may clear the memo meanwhile
+        if value is None:
             if len(memo) >= MEMO_SIZE:
                 memo.clear()
-            memo[key] = frozenset(compute())
-        return set(memo[key])
+            value = memo[key] = frozenset(compute())
+        return set(value)
 
     def dynamic(self, constant: set[str], varying: set[str] = frozenset()) -> set[str]:
         """Keys whose value changes during a run.
