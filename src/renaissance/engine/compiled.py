@@ -136,6 +136,7 @@ class Program:
         self.references = [tape.references[i] for i in keep]
         self.splits: dict[tuple, np.ndarray] = {}
         self.layouts: dict[tuple, Layout] = {}
+        self.zero_terms: dict = {}  # tapeopt.skip_zero_terms' memo
 
 
 SERIES_PREFIX = "$series-"
@@ -190,7 +191,7 @@ def _trace(plan, state, keys) -> Program:
         row += size
     records, cell_counts = {}, {}
     for key in keys:
-        cell_counts[key] = int(np.prod(plan.sizes(key)))
+        cell_counts[key] = plan.cell_counts[key]
         value = dict.get(env, key)
         if isinstance(value, Tracer) and value.slot.space == WORK:
             sizes = (1, *plan.sizes(key))
@@ -443,8 +444,7 @@ def _run(plan, state, keys, method) -> CompiledRecord:
     final = np.empty((program.n_state, members))
     failed = np.full(members, np.nan)
     ops, template = _prologue(program, ops, shared, matrix, spaces)
-    memo = program.__dict__.setdefault("zero_terms", {})
-    ops, index, shared = tapeopt.skip_zero_terms(ops, program.index, shared, memo)
+    ops, index, shared = tapeopt.skip_zero_terms(ops, program.index, shared, program.zero_terms)
     if index is not program.index:
         bad = vm.check_tape(ops, index, shared.size, matrix.shape[0], program.work_size)
         if bad != (-1, -1):

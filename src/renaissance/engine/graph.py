@@ -75,12 +75,13 @@ class Orders:
         for slot, node in (slots or {}).items():
             self.init_deps[slot] = node.init_deps
             self.step_deps[slot] = node.step_deps
+        self._memo: dict = {}  # see _remembered
         self.init_order = toposort(self.init_deps, "circular initialisation")
         self.step_order = toposort(self.step_deps, "algebraic loop")
 
     def _remembered(self, key, compute) -> set[str]:
         """A copy of ``compute()``, computed once per ``key`` (the graphs never change)."""
-        memo = self.__dict__.setdefault("_memo", {})
+        memo = self._memo
         value = memo.get(key)  # one lookup: another thread may clear the memo meanwhile
         if value is None:
             if len(memo) >= MEMO_SIZE:

@@ -143,22 +143,14 @@ class Model:
     def auto_chunk_size(self) -> int:
         """Members per vectorised pass for ``chunk_size="auto"`` (see :data:`CHUNK_CELLS`)."""
         largest = max(
-            (
-                int(np.prod(self.plan.sizes(v.key)))
-                for v in self.plan.variables.values()
-                if v.kind == "aux"
-            ),
+            (self.plan.cell_counts[v.key] for v in self.plan.variables.values() if v.kind == "aux"),
             default=1,
         )
         return int(min(DEFAULT_CHUNK, max(1, CHUNK_CELLS // max(1, largest))))
 
     def _check_output_size(self, state, keys, members: int) -> None:
         saves = (state.final_time - state.t0) / state.saveper + 1
-        counts = self.plan.__dict__.setdefault("_cell_counts", {})
-        for k in keys:
-            if k not in counts:
-                counts[k] = int(np.prod(self.plan.sizes(k)))
-        cells = sum(counts[k] for k in keys)
+        cells = sum(self.plan.cell_counts[k] for k in keys)
         needed = 8 * saves * members * cells
         if needed > MAX_OUTPUT_BYTES:
             raise ValueError(

@@ -73,6 +73,8 @@ class Plan:
     statefuls : list of Stateful
     orders : graph.Orders
     subscripts : Subscripts
+    cell_counts : dict
+        Key -> number of cells of the variable (the product of its dims' lengths).
     """
 
     def __init__(self, variables, statefuls, orders, subscripts, slots=None):
@@ -85,6 +87,7 @@ class Plan:
         self.fns.update({slot: evaluator(node) for slot, node in (slots or {}).items()})
         self.continuous = [i for i, s in enumerate(statefuls) if s.continuous]
         self.discrete = [i for i, s in enumerate(statefuls) if s.discrete]
+        self.cell_counts = {key: int(np.prod(self.sizes(key))) for key in variables}
 
     @property
     def has_discrete(self) -> bool:

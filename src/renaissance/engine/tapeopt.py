@@ -1,8 +1,8 @@
 """Fewer operations on a tape (:mod:`renaissance.engine.tape`) before the machine runs it.
 
-A single run costs about 20 ns per tape operation on the virtual machine whatever its
-size, and most operations of a traced step are small: the passes below remove work the
-numpy plan needed but the machine does not. None changes a finite value.
+Most operations of a traced step are small, so on the virtual machine a single run's
+cost grows with the number of operations more than with their sizes: the passes below
+remove work the numpy plan needed but the machine does not. None changes a finite value.
 
 - :func:`fold_copies`: a copy that only moves cells (an axis reordered, a dim broadcast,
   an element picked) is folded into the operations reading it, which then read the
@@ -257,17 +257,16 @@ def skip_zero_terms(ops: np.ndarray, index: np.ndarray, shared: np.ndarray, memo
         key = (op.tobytes(), values.tobytes())  # the operation itself, not its row
         terms = memo.get(key)
         if terms is None:
-            terms = memo[key] = _kept_terms(op, factor, index, values, zero)
+            terms = memo[key] = _kept_terms(op, factor, index, own, values, zero)
         if terms is None:
             continue
-        gained[row] = (terms[0], length)
+        gained[row] = (factor, terms[0], length)
         new_parts.extend(terms[1:])
         length += terms[1].size + terms[2].size
     if not gained:
         return ops, index, shared
     ops = ops.copy()
-    for row, (inner, start) in gained.items():
-        factor = 0 if ops[row, vm.A_SPACE] == vm.SHARED else 1
+    for row, (factor, inner, start) in gained.items():
         starts = [0, 0]
         width = ops[row, vm.SIZE] * inner
         starts[factor] = start
@@ -277,8 +276,11 @@ def skip_zero_terms(ops: np.ndarray, index: np.ndarray, shared: np.ndarray, memo
     return ops, np.concatenate([index, *new_parts]), np.append(shared, 0.0)
 
 
-def _kept_terms(op, factor, index, values, zero):
-    """(inner, factor positions, other positions) without zero terms, or None."""
+def _kept_terms(op, factor, index, own, values, zero):
+    """(inner, factor positions, other positions) without zero terms, or None.
+
+    ``own`` (n, q): the factor's cells; ``values`` (n, q): its values there.
+    """
     n, q = values.shape
     keep = values != 0.0  # NaN is kept
     inner = max(1, int(keep.sum(axis=1).max()))
@@ -286,7 +288,7 @@ def _kept_terms(op, factor, index, values, zero):
         return None
     order = np.argsort(~keep, axis=1, kind="stable")[:, :inner]
     taken = np.take_along_axis(keep, order, axis=1)
-    own = np.take_along_axis(cells_of(op, factor, index).reshape(n, q), order, axis=1)
+    own = np.take_along_axis(own, order, axis=1)
     other = np.take_along_axis(cells_of(op, 1 - factor, index).reshape(n, q), order, axis=1)
     own = np.where(taken, own, zero - int(op[INPUTS[factor][1]]))
     other = np.where(taken, other, other[:, :1])
