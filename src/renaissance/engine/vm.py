@@ -1143,17 +1143,18 @@ def evaluate(ops, index, shared, members, work, first_member):
 
 
 # ---- integration -----------------------------------------------------------------------
-# Arguments travel in tuples: ``tape = (ops, index, shared, members)``,
+# Arguments travel in tuples: ``tape = (program, index, shared, members)`` (the program
+# from :func:`_translate`; ``shared`` and ``members`` are copied into each block's memory),
 # ``rows = (state_offset, n_state, derivative_offset, time_offset, held_offset)``,
 # ``schedule = (times, save_rows, dt, method)``,
 # ``outputs = (record_rows, out, final_states, failed_at)``.
 # The helpers are inlined (``inline="always"``): each compiled function that calls
-# ``evaluate`` re-optimises and re-assembles all of its machine code (some 8 s), so a chain
-# integrate -> block -> derivatives -> evaluate would cost three times that.
+# ``_execute`` re-optimises and re-assembles all of its machine code, so a chain
+# integrate -> block -> derivatives -> _execute would cost three times that.
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
-def _derivatives(tape, rows, work, first_member, time, held_time, states):
+def _derivatives(tape, rows, work, time, held_time, states):
     """One evaluation: write the time, held time and states into ``work``, run the tape.
 
     The derivatives are then in ``work[derivative_offset + i]``.
@@ -1216,7 +1217,7 @@ def _integrate_block(
     sixth = dt / 6
     for step in range(steps):
         t = times[step]
-        _derivatives(tape, rows, work, first_member, t, t, y)
+        _derivatives(tape, rows, work, t, t, y)
         if save_rows[step] >= 0:
             _record(rows, outputs, work, first_member, save_rows[step], t)
         if method == EULER:
@@ -1228,17 +1229,17 @@ def _integrate_block(
             for lane in range(lanes):
                 k1[i, lane] = work[derivative_offset + i, lane]
                 stage[i, lane] = y[i, lane] + k1[i, lane] * half
-        _derivatives(tape, rows, work, first_member, t + half, t, stage)
+        _derivatives(tape, rows, work, t + half, t, stage)
         for i in range(n_state):
             for lane in range(lanes):
                 k2[i, lane] = work[derivative_offset + i, lane]
                 stage[i, lane] = y[i, lane] + k2[i, lane] * half
-        _derivatives(tape, rows, work, first_member, t + half, t, stage)
+        _derivatives(tape, rows, work, t + half, t, stage)
         for i in range(n_state):
             for lane in range(lanes):
                 k3[i, lane] = work[derivative_offset + i, lane]
                 stage[i, lane] = y[i, lane] + k3[i, lane] * dt
-        _derivatives(tape, rows, work, first_member, t + dt, t, stage)
+        _derivatives(tape, rows, work, t + dt, t, stage)
         for i in range(n_state):
             for lane in range(lanes):
                 k4 = work[derivative_offset + i, lane]
@@ -1246,7 +1247,7 @@ def _integrate_block(
                     y[i, lane] + (k1[i, lane] + 2 * k2[i, lane] + 2 * k3[i, lane] + k4) * sixth
                 )
     t = times[steps]
-    _derivatives(tape, rows, work, first_member, t, t, y)
+    _derivatives(tape, rows, work, t, t, y)
     if save_rows[steps] >= 0:
         _record(rows, outputs, work, first_member, save_rows[steps], t)
     for i in range(n_state):
