@@ -346,7 +346,9 @@ def _cache_key(state, keys):
     """Key of a reusable tape, or None when the step's closures carry run data."""
     if state.run_specific:
         return None
-    return (tuple(k for k, _, _ in state.step_order), tuple(keys), state.dt)
+    # the states' shapes too: a SMOOTH N or DELAY order is a number of the tape
+    shapes = tuple(None if y is None else y.shape[1:] for y in state.y)
+    return (tuple(k for k, _, _ in state.step_order), tuple(keys), state.dt, shapes)
 
 
 @functools.lru_cache(maxsize=64)

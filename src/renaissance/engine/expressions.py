@@ -294,7 +294,10 @@ class ExpressionCompiler:
         self.model.breakpoints.append((name, tuple(nodes)))
         clock = Node(lambda env: env["$tin"], (), None, frozenset({"time"}), frozenset({"time"}))
         if name == "step":
-            step_dt = Node(lambda env: env["$dt"], (), None, frozenset({"time"}), frozenset())
+            # TIME STEP is an initial dependency: a run with another dt recomputes STEPs
+            # (Plan.initialize reuses what does not depend on what a run changes)
+            step_dt = Node(lambda env: env["$dt"], (), None, frozenset({"time"}),
+                           frozenset({"time_step"}))  # fmt: skip
             return apply(vf.step, [clock, step_dt, *nodes])
         func = {"ramp": vf.ramp, "pulse": vf.pulse, "pulse_train": vf.pulse_train}[name]
         return apply(func, [clock, *nodes])

@@ -76,6 +76,10 @@ class Orders:
             self.init_deps[slot] = node.init_deps
             self.step_deps[slot] = node.step_deps
         self._memo: dict = {}  # see _remembered
+        self._init_dependents: dict[str, set[str]] = {}
+        for key, deps in self.init_deps.items():
+            for dep in deps:
+                self._init_dependents.setdefault(dep, set()).add(key)
         self.init_order = toposort(self.init_deps, "circular initialisation")
         self.step_order = toposort(self.step_deps, "algebraic loop")
 
@@ -118,6 +122,25 @@ class Orders:
             return self._closure(keys, graph)
         return self._remembered(("closure", id(graph), frozenset(keys)),
                                 lambda: self._closure(keys, graph))  # fmt: skip
+
+    def init_dependents(self, keys: set[str]) -> set[str]:
+        """``keys`` and every key whose initial value depends on one of them.
+
+        ``keys`` may include :data:`TIME` (everything that reads the clock at the
+        initial time). The inverse of :meth:`closure` over the initialisation graph.
+        """
+        return self._remembered(("dependents", frozenset(keys)),
+                                lambda: self._dependents(keys))  # fmt: skip
+
+    def _dependents(self, keys) -> set[str]:
+        seen = set(keys)
+        todo = list(keys)
+        while todo:
+            for dependent in self._init_dependents.get(todo.pop(), ()):
+                if dependent not in seen:
+                    seen.add(dependent)
+                    todo.append(dependent)
+        return seen
 
     @staticmethod
     def _closure(keys, graph) -> set[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from renaissance.engine.errors import ModelStructureError, UnsupportedFeatureError
+from renaissance.engine.graph import MEMO_SIZE, TIME
 from renaissance.engine.nodes import evaluator
 from renaissance.engine.params import Patch
 from renaissance.engine.series import TimeSeries
@@ -88,6 +89,10 @@ class Plan:
         self.continuous = [i for i, s in enumerate(statefuls) if s.continuous]
         self.discrete = [i for i, s in enumerate(statefuls) if s.discrete]
         self.cell_counts = {key: int(np.prod(self.sizes(key))) for key in variables}
+        self._step_orders: dict = {}  # see initialize
+        self.baseline: Baseline | None = None
+        """The initialisation of one member with no overrides (see :meth:`initialize`)."""
+        self.always_initialised = {s.key for s in statefuls if s.discrete or s.sets_attributes}
 
     @property
     def has_discrete(self) -> bool:
@@ -121,6 +126,14 @@ class Plan:
         y = [None] * len(self.statefuls)
         disc = [None] * len(self.statefuls)
         done: set[str] = set()
+        baseline = self.baseline if members == 1 else None
+        if baseline is not None:
+            for key in baseline.reusable(self, overrides, initial):
+                env[key] = baseline.env[key]
+                done.add(key)
+                if key in self.index:
+                    i = self.index[key]
+                    y[i], disc[i] = baseline.y[i], baseline.disc[i]
         deps = self.orders.init_deps
         series_functions = {
             key: series_evaluator(key)
@@ -173,6 +186,8 @@ class Plan:
         saveper = uniform_scalar(env["saveper"], "SAVEPER")
         run(set(self.orders.init_order))
         env["$initialising"] = False
+        if self.baseline is None and members == 1 and not overrides and not initial:
+            self.baseline = Baseline(self, env, y, disc)
 
         # A Patch changes some cells of a computed value: the variable keeps its own
         # dynamics (the patch is re-applied after every evaluation below); values and
@@ -188,12 +203,33 @@ class Plan:
         # TIME STEP, FINAL TIME and SAVEPER may change during the run (PySD re-reads
         # them every step); all members share them, since they share one clock
         controls = tuple(k for k in ("time_step", "final_time", "saveper") if k in dynamic)
+        if patches or series_functions:
+            step_order = self._step_order(dynamic, controls, required, series_functions,
+                                          patches, members)  # fmt: skip
+        else:  # the same for every run that overrides the same keys (a slider, a sweep)
+            memo_key = (frozenset(overrides), frozenset(required))
+            remembered = self._step_orders.get(memo_key)
+            if remembered is None:
+                if len(self._step_orders) >= MEMO_SIZE:
+                    self._step_orders.clear()
+                remembered = self._step_orders[memo_key] = tuple(
+                    self._step_order(dynamic, controls, required, {}, {}, members)
+                )
+            step_order = list(remembered)
+        run_specific = bool(patches or series_functions) and any(
+            key in series_functions or (key in patches and i is None) for key, i, _ in step_order
+        )
+        return RunState(
+            env, y, disc, members, t0, dt, final, saveper, step_order, controls, run_specific
+        )
+
+    def _step_order(self, dynamic, controls, required, series_functions, patches, members):
+        """``(key, stateful index or None, function)`` of everything a step evaluates."""
         needed = set(required) | set(controls)
         for s in self.statefuls:
             needed |= self.orders.deriv_deps[s.key] | {s.key}
         needed = self.orders.closure(needed, self.orders.step_deps) & dynamic
         step_order = []
-        run_specific = False
         for key in self.orders.step_order:
             if key in needed:
                 fn = series_functions.get(key) or self.fns.get(key)
@@ -201,12 +237,8 @@ class Plan:
                 fn = (unwrapped and unwrapped()) or fn
                 if key in patches and key not in self.index:
                     fn = _patched(fn, patches[key], members)
-                    run_specific = True
-                run_specific = run_specific or key in series_functions
                 step_order.append((key, self.index.get(key), fn))
-        return RunState(
-            env, y, disc, members, t0, dt, final, saveper, step_order, controls, run_specific
-        )
+        return step_order
 
     # -- one evaluation ----------------------------------------------------------------
     def evaluate(self, state: RunState, y: list, disc: list) -> None:
@@ -245,6 +277,56 @@ class Plan:
         env["$tin"] = np.array([held_time])
         self.evaluate(state, y, disc)
         return self.derivatives(state, y, disc)
+
+
+class Baseline:
+    """The initial values of one member with the model's own equations, kept for reuse.
+
+    Most runs change a few constants (a scenario's levers, a slider, the time step).
+    A value at the initial time is a pure function of the values it depends on in the
+    initialisation graph, so a run of one member recomputes only what depends on what it
+    changes (:meth:`Plan.initialize`) and takes the rest from here. The arrays are made
+    read-only: they are shared by every such run, and a write would corrupt the others.
+
+    Parameters
+    ----------
+    plan : Plan
+    env : dict
+        Key -> value at the initial time, as :meth:`Plan.initialize` computed it.
+    y, disc : list
+        Continuous and discrete state of every stateful.
+    """
+
+    def __init__(self, plan: Plan, env: dict, y: list, disc: list):
+        keys = set(plan.orders.init_order)
+        self.env = {k: _frozen(v) for k, v in env.items() if k in keys}
+        self.y = [_frozen(v) for v in y]
+        self.disc = [_frozen(v) for v in disc]
+
+    def reusable(self, plan: Plan, overrides: dict, initial: dict) -> set[str]:
+        """Keys whose initial value does not depend on anything ``overrides`` or
+        ``initial`` change (an override equal to the model's value changes nothing)."""
+        changed = set(initial)
+        for key, value in overrides.items():
+            own = self.env.get(key)
+            if (
+                type(value) is not np.ndarray
+                or own is None
+                or value.shape != own.shape
+                or not np.array_equal(value, own)
+            ):
+                changed.add(key)
+        if "initial_time" in changed:  # the clock moves: whatever reads it changes
+            changed.add(TIME)
+        changed = plan.orders.init_dependents(changed) | plan.always_initialised
+        return set(self.env) - changed
+
+
+def _frozen(value):
+    """``value`` made read-only if it is an array (other values are left as they are)."""
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    return value
 
 
 def _patched(fn, patch: Patch, members: int):

@@ -45,6 +45,9 @@ class Stateful:
     continuous = True
     discrete = False
     dynamic = True
+    sets_attributes = False
+    """Whether :meth:`initialize` sets attributes of the stateful (its order), so that it
+    runs at every initialisation even when its inputs are those of the last one."""
 
     def __init__(self, key: str, element: str, dims: tuple[str, ...], sizes, args: dict):
         self.key = key
@@ -138,6 +141,7 @@ class DelayN(Stateful):
 
     init_args, deriv_args = ("initial", "delay_time", "order"), ("input", "delay_time")
     discrete = True
+    sets_attributes = True
 
     def initialize(self, env):
         self.order = _uniform_int(self.f["order"](env), f"DELAY N order in {self.element!r}")
@@ -193,6 +197,7 @@ class Smooth(Stateful):
     """SMOOTH, SMOOTHI, SMOOTH3, SMOOTH3I, SMOOTH N: n first-order stages in series."""
 
     init_args, deriv_args = ("initial", "order"), ("input", "smooth_time")
+    sets_attributes = True
 
     def initialize(self, env):
         self.order = _uniform_int(self.f["order"](env), f"SMOOTH order in {self.element!r}")
