@@ -64,6 +64,36 @@ def test_single_run(benchmark, fast_model, backend, returned):
         BOUNDS[(roster, "vm", 1, returned)] = bound
 
 
+@pytest.mark.parametrize("changed", ["one", "every"])
+def test_single_run_with_changed_parameters(benchmark, fast_model, changed):
+    """A single run, every variable returned, with other parameter values every round.
+
+    A run of one member recomputes at the initial time only what its overrides reach
+    (the rest is the model's own initialisation, kept from load time): ``one`` changes
+    one constant (a slider), ``every`` changes every fractional scalar constant (the
+    initialisation is then nearly all recomputed). Values alternate between two sets,
+    so each round's values differ from the last round's.
+    """
+    roster, model = fast_model
+    spread = ensemble_params(model, 2)
+    if changed == "one":
+        spread = {"Technical Capital Depreciation Rate": [0.1, 0.12]}
+    value_sets = [{name: values[i] for name, values in spread.items()} for i in (0, 1)]
+    rounds = iter(range(10_000))
+
+    def setup():
+        return (), {"dt": YEARS_DT, "params": value_sets[next(rounds) % 2]}
+
+    benchmark.extra_info.update(roster=roster, members=1, backend="vm", changed=changed)
+    model.backend = "vm"
+    try:
+        result = benchmark.pedantic(model.run, setup=setup, rounds=30, warmup_rounds=3)
+    finally:
+        model.backend = "auto"
+    assert result.attrs["backend"] == "vm"
+    TIMINGS[(roster, "vm", 1, f"{changed}-changed")] = benchmark.stats.stats.mean
+
+
 @pytest.mark.parametrize("members", [100, 1_000, 10_000])
 @pytest.mark.parametrize("backend", ["vm", "numpy"])
 def test_ensemble(benchmark, fast_model, members, backend):

@@ -43,3 +43,22 @@ def test_a_model_run_is_identical_to_the_public_constructor():
     variables = {name: run[name].variable for name in run.data_vars}
     coords = {name: run[name].values for name in run.coords}
     xr.testing.assert_identical(run, xr.Dataset(variables, coords=coords, attrs=run.attrs))
+
+
+def test_remembered_coordinates_are_private_to_each_dataset():
+    variables, coords, attrs = _parts()
+    first = assemble(variables, coords, attrs)
+    second = assemble(variables, coords, attrs)  # the coordinates are remembered now
+    xr.testing.assert_identical(first, second)
+    first["time"].attrs["units"] = "year"
+    first["district"].attrs["long_name"] = "district"
+    assert second["time"].attrs == {} and second["district"].attrs == {}
+    xr.testing.assert_identical(assemble(variables, coords, attrs), second)
+
+
+def test_other_coordinate_values_are_not_taken_for_remembered_ones():
+    variables, coords, attrs = _parts()
+    assemble(variables, coords, attrs)
+    moved = dict(coords, time=np.arange(3.0) + 0.5, district=["a", "c"])
+    direct = assemble(variables, moved, attrs)
+    xr.testing.assert_identical(direct, xr.Dataset(variables, coords=moved, attrs=attrs))

@@ -32,27 +32,28 @@ def to_dataset(
     if ensemble:
         coords["member"] = np.arange(members)
     variables = {}
+    described = _descriptions(plan)
     for key, frames in data.items():
-        var = plan.variables[key]
+        name, var_dims, var_attrs = described[key]
         if isinstance(frames, np.ndarray):  # already (time, E, *sizes)
             values = frames
         elif frames:
             values = np.stack(frames)
         else:
             values = np.empty((0, members, *plan.sizes(key)))
-        dims = ("time", "member", *var.dims)
-        if not ensemble:
+        if ensemble:
+            dims = ("time", "member", *var_dims)
+        else:
             values = values[:, 0]
-            dims = ("time", *var.dims)
-        for d in var.dims:
-            coords.setdefault(d, list(plan.subscripts.ranges[d]))
-        # fastpath: the values are a float ndarray already, nothing to convert
-        variables[var.name] = xr.Variable(
-            dims,
-            np.asarray(values, dtype=float),
-            {"units": var.units, "description": var.documentation},
-            fastpath=True,
-        )
+            dims = ("time", *var_dims)
+        for d in var_dims:
+            if d not in coords:
+                coords[d] = plan.subscripts.ranges[d]
+        # fastpath: the values are a float ndarray already, nothing to convert; the
+        # attrs dict is copied by the Variable
+        if values.dtype != float:
+            values = values.astype(float)
+        variables[name] = xr.Variable(dims, values, var_attrs, fastpath=True)
     status = np.where(np.isnan(failed_at), 0, 1).astype(np.int8)
     status_attrs = {
         "flag_values": [0, 1],
@@ -68,6 +69,42 @@ def to_dataset(
         variables["failure_time"] = xr.Variable((), failed_at[0], time_attrs)
     failed = [int(m) for m in np.flatnonzero(status)]
     return assemble(variables, coords, {**attrs, "failed_members": str(failed)})
+
+
+def _descriptions(plan) -> dict:
+    """Key -> (name, dims, attrs) of every variable of ``plan`` (made once per plan)."""
+    described = plan.__dict__.get("_descriptions")
+    if described is None:
+        described = plan._descriptions = {
+            key: (var.name, tuple(var.dims), {"units": var.units, "description": var.documentation})
+            for key, var in plan.variables.items()
+        }
+    return described
+
+
+_COORDINATES: dict = {}
+COORDINATES_KEPT = 32
+"""Coordinate sets :func:`coordinates` remembers (then it starts over)."""
+
+
+def coordinates(coords: dict) -> tuple[dict, dict]:
+    """Coordinate variables and indexes of ``xr.Coordinates(coords)``, remembered:
+    building the pandas indexes of a run's time, member and subscript coordinates took
+    a fifth of turning a run into a Dataset.
+
+    Each call returns its own shallow copies of the coordinate variables, so a change to
+    one Dataset's coordinate attributes does not reach another's (the indexes, which
+    are immutable, are shared).
+    """
+    key = tuple((name, tuple(np.asarray(values).tolist())) for name, values in coords.items())
+    made = _COORDINATES.get(key)
+    if made is None:
+        if len(_COORDINATES) >= COORDINATES_KEPT:
+            _COORDINATES.clear()
+        made = xr.Coordinates(coords)
+        made = _COORDINATES[key] = (dict(made.variables), dict(made.xindexes))
+    variables, indexes = made
+    return {name: variable.copy(deep=False) for name, variable in variables.items()}, indexes
 
 
 def assemble(variables: dict, coords: dict, attrs: dict) -> xr.Dataset:
@@ -90,8 +127,8 @@ def assemble(variables: dict, coords: dict, attrs: dict) -> xr.Dataset:
     construct = getattr(xr.Dataset, "_construct_direct", None)
     if construct is None or set(variables) & set(coords):
         return xr.Dataset(variables, coords=coords, attrs=attrs)
-    coordinates = xr.Coordinates(coords)
-    everything = {**coordinates.variables, **variables}
+    coordinate_variables, indexes = coordinates(coords)
+    everything = {**coordinate_variables, **variables}
     lengths: dict = {}
     for variable in everything.values():
         for dim, length in zip(variable.dims, variable.shape, strict=True):
@@ -99,8 +136,7 @@ def assemble(variables: dict, coords: dict, attrs: dict) -> xr.Dataset:
                 return xr.Dataset(variables, coords=coords, attrs=attrs)
     if set(lengths) - set(coords):  # a dim without a coordinate: let xarray decide
         return xr.Dataset(variables, coords=coords, attrs=attrs)
-    return construct(everything, set(coordinates.variables), lengths, attrs,
-                     dict(coordinates.xindexes))  # fmt: skip
+    return construct(everything, set(coordinate_variables), lengths, attrs, dict(indexes))
 
 
 def to_table(dataset: xr.Dataset) -> pd.DataFrame:
