@@ -18,8 +18,10 @@ Steps:
    variable (relative 1e-9). A tape that fails is never used.
 3. **Bind** the run's constants: member-shared ones into the shared array, the ones
    that differ by member into the member matrix. Operations that read only shared
-   constants run once (the prologue); sums of products skip the terms whose shared
-   factor is zero (:func:`renaissance.engine.tapeopt.skip_zero_terms`).
+   constants run once (the prologue); element-wise operations read regular gathers
+   through strides (:func:`renaissance.engine.tapeopt.block_gathers`); sums of
+   products skip the terms whose shared factor is zero
+   (:func:`renaissance.engine.tapeopt.skip_zero_terms`).
 4. **Integrate** in compiled code, member block by member block.
 
 Anything that cannot be traced (discrete states, TIME STEP or FINAL TIME changing in
@@ -137,6 +139,7 @@ class Program:
         self.splits: dict[tuple, np.ndarray] = {}
         self.layouts: dict[tuple, Layout] = {}
         self.zero_terms: dict = {}  # tapeopt.skip_zero_terms' memo
+        self.blocks: dict = {}  # tapeopt.block_gathers' memo
 
 
 SERIES_PREFIX = "$series-"
@@ -446,11 +449,12 @@ def _run(plan, state, keys, method) -> CompiledRecord:
     final = np.empty((program.n_state, members))
     failed = np.full(members, np.nan)
     ops, template = _prologue(program, ops, shared, matrix, spaces)
-    ops, index, shared = tapeopt.skip_zero_terms(ops, program.index, shared, program.zero_terms)
+    ops, index = tapeopt.block_gathers(ops, program.index, program.blocks)
+    ops, index, shared = tapeopt.skip_zero_terms(ops, index, shared, program.zero_terms)
     if index is not program.index:
         bad = vm.check_tape(ops, index, shared.size, matrix.shape[0], program.work_size)
         if bad != (-1, -1):
-            raise TraceError(f"malformed sparse sums: operation {bad[0]}, column {bad[1]}")
+            raise TraceError(f"malformed rewritten tape: operation {bad[0]}, column {bad[1]}")
     # blocks of members on all cores, from the main thread only: Numba's default threading
     # layer aborts if two threads (dask's threaded workers, say) enter it at once
     parallel = members > LANES and threading.current_thread() is threading.main_thread()

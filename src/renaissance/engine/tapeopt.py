@@ -15,6 +15,8 @@ remove work the numpy plan needed but the machine does not. None changes a finit
 - :func:`skip_zero_terms`: a sum of products one of whose factors is a bound shared
   constant (a membership or weight matrix) drops the terms whose constant is exactly
   zero, per run.
+- :func:`block_gathers`: element-wise operations whose gathered inputs are regular
+  (broadcasts, transposes) read them through two strides instead of a position a cell.
 
 Rows are the rows of the work array; an operation writes rows ``OUT .. OUT + SIZE``
 (a SCATTER writes ``OUT + positions``) and reads, per input in the work space, rows
@@ -61,6 +63,11 @@ def cells_of(op, which: int, index: np.ndarray) -> np.ndarray:
         return np.zeros(count, dtype=np.int64)
     if mode == vm.CONTIGUOUS:
         return np.arange(count, dtype=np.int64)
+    if mode == vm.BLOCKED:
+        block = int(op[vm.AUX])
+        outer, inner = index[int(op[start]) : int(op[start]) + 2]
+        k = np.arange(count, dtype=np.int64)
+        return (k // block) * outer + (k % block) * inner
     return index[int(op[start]) : int(op[start]) + count]
 
 
@@ -293,3 +300,100 @@ def _kept_terms(op, factor, index, own, values, zero):
     own = np.where(taken, own, zero - int(op[INPUTS[factor][1]]))
     other = np.where(taken, other, other[:, :1])
     return inner, own.reshape(-1).astype(np.int64), other.reshape(-1).astype(np.int64)
+
+
+ELEMENTWISE = (*vm.UNARY_OPCODES, *vm.BINARY_OPCODES, *vm.TERNARY_OPCODES)
+MIN_BLOCK = 4
+"""Shortest inner loop worth a blocked input (shorter ones stay gathered)."""
+MEMO_SIZE = 16
+"""Tapes :func:`block_gathers` remembers (then it starts over)."""
+
+
+def block_gathers(ops: np.ndarray, index: np.ndarray, memo: dict):
+    """Element-wise operations whose gathers are regular read through strides instead.
+
+    A broadcast or a transpose of a (district x industry) array is a gather whose cells
+    follow ``first + o * s1 + i * s2`` for output cell ``o * block + i``. Such inputs
+    become :data:`~renaissance.engine.vm.BLOCKED` (their two strides appended to
+    ``index``; ``block`` in the row's AUX column) when every gathered input of the row
+    fits the same block of at least :data:`MIN_BLOCK` cells: the machine then reads
+    them in two nested loops, without loading a position per cell.
+
+    Parameters
+    ----------
+    ops : ndarray of int64, shape (n_ops, NCOLUMNS)
+    index : ndarray of int64
+    memo : dict
+        Kept between runs of the same tape (same ``index``): the operations -> the
+        rewritten tape. The returned arrays are shared by those runs: read them only.
+
+    Returns
+    -------
+    (ops, index)
+        Unchanged if no row is blocked; otherwise a copy of ``ops`` and ``index`` with
+        the strides appended. Values are the same, bit for bit: the same cells are read
+        and the same function applied.
+    """
+    key = ops.tobytes()
+    done = memo.get(key)
+    if done is None:
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        done = memo[key] = _block_gathers(ops, index)
+    return done
+
+
+def _block_gathers(ops, index):
+    rows = np.flatnonzero(np.isin(ops[:, vm.OPCODE], ELEMENTWISE))
+    blocked, parts, length = {}, [], index.size
+    for row in rows:
+        op = ops[row]
+        gathered = [w for w in range(input_count(op)) if op[INPUTS[w][2]] == vm.GATHER]
+        if not gathered:
+            continue
+        cells = [cells_of(op, which, index) for which in gathered]
+        found = _common_block(cells)
+        if found is None:
+            continue
+        block, strides = found
+        blocked[row] = (block, gathered, [int(c[0]) for c in cells], length)
+        parts.append(np.asarray(strides, dtype=np.int64).reshape(-1))
+        length += 2 * len(gathered)
+    if not blocked:
+        return ops, index
+    ops = ops.copy()
+    for row, (block, gathered, firsts, start) in blocked.items():
+        ops[row, vm.AUX] = block
+        for number, (which, first) in enumerate(zip(gathered, firsts, strict=True)):
+            _, offset, mode, position = INPUTS[which]
+            ops[row, offset] += first
+            ops[row, mode] = vm.BLOCKED
+            ops[row, position] = start + 2 * number
+    return ops, np.concatenate([index, *parts])
+
+
+def _common_block(cells: list) -> tuple | None:
+    """(block, [(outer stride, inner stride) per input]) common to ``cells``, or None.
+
+    The longest block (of at least MIN_BLOCK cells) for which every input's cells are
+    ``c[0] + o * outer + i * inner`` with non-negative strides.
+    """
+    count = cells[0].size
+    for block in range(count, MIN_BLOCK - 1, -1):
+        if count % block:
+            continue
+        strides = [_strides(c, block) for c in cells]
+        if all(s is not None for s in strides):
+            return block, strides
+    return None
+
+
+def _strides(cells: np.ndarray, block: int):
+    """(outer, inner) strides of ``cells`` read in blocks of ``block``, or None."""
+    inner = int(cells[1] - cells[0]) if block > 1 else 0
+    outer = int(cells[block] - cells[0]) if cells.size > block else 0
+    if inner < 0 or outer < 0:
+        return None
+    k = np.arange(cells.size)
+    expected = cells[0] + (k // block) * outer + (k % block) * inner
+    return (outer, inner) if np.array_equal(cells, expected) else None

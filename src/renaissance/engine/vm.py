@@ -26,7 +26,10 @@ memory of the work rows followed by copies of the shared values and of the block
 member constants, and runs the tape translated to that layout (see the kernels section).
 
 Input ``X`` (A, B or C) of an operation, read for output cell ``k``: the cell is ``k``
-(``CONTIGUOUS``), ``0`` (``SCALAR``) or ``index[X_INDEX + k]`` (``GATHER``); the value for
+(``CONTIGUOUS``), ``0`` (``SCALAR``), ``index[X_INDEX + k]`` (``GATHER``) or, for
+element-wise operations only, ``o * index[X_INDEX] + i * index[X_INDEX + 1]`` where
+``k = o * AUX + i`` and ``i < AUX`` (``BLOCKED``: a regular gather, such as a broadcast
+or a transpose, read in blocks of AUX cells through two strides); the value for
 lane ``l`` is ``work[X_OFFSET + cell, l]`` (``WORK``), ``shared[X_OFFSET + cell]``
 (``SHARED``) or ``members[X_OFFSET + cell, m0 + l]`` (``MEMBER``). The output is
 ``work[OUT + k, l]`` for ``k < SIZE``.
@@ -109,6 +112,7 @@ MEMBER = 2
 CONTIGUOUS = 0
 SCALAR = 1
 GATHER = 2
+BLOCKED = 3
 
 # ---- opcodes ---------------------------------------------------------------------------
 
@@ -625,10 +629,21 @@ def _step(mode):
     return 1 if mode == CONTIGUOUS else 0
 
 
+@numba.njit(cache=True, inline="always", **_KERNEL_OPTIONS)
+def _strides(index, mode, start, block):
+    """(outer, inner) strides of an input of a BLOCKED row (never a GATHER input)."""
+    if mode == BLOCKED:
+        return index[_unsigned(start)], index[_unsigned(start + 1)]
+    if mode == CONTIGUOUS:
+        return block, 1
+    return 0, 0
+
+
 def _unary(opcode, memory, index, shape, operands):
     """``memory[out + k] = f(A(k))`` for the unary ``opcode`` (a literal; compiled code only).
 
-    ``shape`` is ``(lanes, out, size)``, ``operands`` ``(a, a_mode, a_start)``.
+    ``shape`` is ``(lanes, out, size, block)``, ``operands`` ``(a, a_mode, a_start)``;
+    ``block`` (the row's AUX) is read only when an input is BLOCKED.
     """
     raise NotImplementedError("compiled code only")
 
@@ -661,8 +676,25 @@ def _unary_overload(opcode, memory, index, shape, operands):
     function = UNARY_FUNCTIONS[opcode.literal_value]
 
     def implementation(opcode, memory, index, shape, operands):
-        lanes, out, size = shape
+        lanes, out, size, block = shape
         a, a_mode, a_start = operands
+        if a_mode == BLOCKED:
+            a_outer, a_inner = _strides(index, a_mode, a_start, block)
+            for o in range(size // block):
+                position_a = a + o * a_outer
+                position = out + o * block
+                if lanes == 1:
+                    for i in range(block):
+                        memory[_unsigned(position + i)] = function(
+                            memory[_unsigned(position_a + i * a_inner)]
+                        )
+                    continue
+                for i in range(block):
+                    cell_a = (position_a + i * a_inner) * lanes
+                    cell = (position + i) * lanes
+                    for lane in range(lanes):
+                        memory[_unsigned(cell + lane)] = function(memory[_unsigned(cell_a + lane)])
+            return
         if lanes == 1:
             if a_mode == CONTIGUOUS:
                 for k in range(size):
@@ -689,8 +721,31 @@ def _binary_overload(opcode, memory, index, shape, operands):
     function = BINARY_FUNCTIONS[opcode.literal_value]
 
     def implementation(opcode, memory, index, shape, operands):
-        lanes, out, size = shape
+        lanes, out, size, block = shape
         a, a_mode, a_start, b, b_mode, b_start = operands
+        if a_mode == BLOCKED or b_mode == BLOCKED:
+            a_outer, a_inner = _strides(index, a_mode, a_start, block)
+            b_outer, b_inner = _strides(index, b_mode, b_start, block)
+            for o in range(size // block):
+                position_a = a + o * a_outer
+                position_b = b + o * b_outer
+                position = out + o * block
+                if lanes == 1:
+                    for i in range(block):
+                        memory[_unsigned(position + i)] = function(
+                            memory[_unsigned(position_a + i * a_inner)],
+                            memory[_unsigned(position_b + i * b_inner)],
+                        )
+                    continue
+                for i in range(block):
+                    cell_a = (position_a + i * a_inner) * lanes
+                    cell_b = (position_b + i * b_inner) * lanes
+                    cell = (position + i) * lanes
+                    for lane in range(lanes):
+                        memory[_unsigned(cell + lane)] = function(
+                            memory[_unsigned(cell_a + lane)], memory[_unsigned(cell_b + lane)]
+                        )
+            return
         if lanes == 1:
             if a_mode == CONTIGUOUS and b_mode == CONTIGUOUS:
                 for k in range(size):
@@ -735,8 +790,37 @@ def _ternary_overload(opcode, memory, index, shape, operands):
     function = TERNARY_FUNCTIONS[opcode.literal_value]
 
     def implementation(opcode, memory, index, shape, operands):
-        lanes, out, size = shape
+        lanes, out, size, block = shape
         a, a_mode, a_start, b, b_mode, b_start, c, c_mode, c_start = operands
+        if a_mode == BLOCKED or b_mode == BLOCKED or c_mode == BLOCKED:
+            a_outer, a_inner = _strides(index, a_mode, a_start, block)
+            b_outer, b_inner = _strides(index, b_mode, b_start, block)
+            c_outer, c_inner = _strides(index, c_mode, c_start, block)
+            for o in range(size // block):
+                position_a = a + o * a_outer
+                position_b = b + o * b_outer
+                position_c = c + o * c_outer
+                position = out + o * block
+                if lanes == 1:
+                    for i in range(block):
+                        memory[_unsigned(position + i)] = function(
+                            memory[_unsigned(position_a + i * a_inner)],
+                            memory[_unsigned(position_b + i * b_inner)],
+                            memory[_unsigned(position_c + i * c_inner)],
+                        )
+                    continue
+                for i in range(block):
+                    cell_a = (position_a + i * a_inner) * lanes
+                    cell_b = (position_b + i * b_inner) * lanes
+                    cell_c = (position_c + i * c_inner) * lanes
+                    cell = (position + i) * lanes
+                    for lane in range(lanes):
+                        memory[_unsigned(cell + lane)] = function(
+                            memory[_unsigned(cell_a + lane)],
+                            memory[_unsigned(cell_b + lane)],
+                            memory[_unsigned(cell_c + lane)],
+                        )
+            return
         if lanes == 1:
             if a_mode == CONTIGUOUS and b_mode == CONTIGUOUS and c_mode == CONTIGUOUS:
                 for k in range(size):
@@ -912,7 +996,7 @@ def _execute(program, index, shared, memory, lanes):
         a = program[row, P_A_CELL]
         a_mode = program[row, P_A_MODE]
         a_start = program[row, P_A_INDEX]
-        shape = (lanes, out, size)
+        shape = (lanes, out, size, program[row, P_AUX])
         if opcode <= RECIPROCAL:
             operands_a = (a, a_mode, a_start)
             if opcode == COPY:
@@ -1400,11 +1484,13 @@ def integrate_parallel(
 
 
 @numba.njit(cache=True)
-def _check_input(ops, row, first_column, index, count, space_sizes, out_start, out_stop):
+def _check_input(ops, row, first_column, index, count, space_sizes, out_start, out_stop,
+                 block):  # fmt: skip
     """Column of the first problem of the input whose SPACE column is ``first_column``.
 
     ``count`` cells are read (contiguous: cells 0..count-1; gathered: ``count`` index
-    entries); -1 if the input is valid and reads no work row in ``[out_start, out_stop)``.
+    entries; blocked: in blocks of ``block``, 0 where BLOCKED is not allowed); -1 if the
+    input is valid and reads no work row in ``[out_start, out_stop)``.
     """
     space = ops[row, first_column]
     offset = ops[row, first_column + 1]
@@ -1412,10 +1498,28 @@ def _check_input(ops, row, first_column, index, count, space_sizes, out_start, o
     start = ops[row, first_column + 3]
     if space < WORK or space > MEMBER:
         return first_column
-    if mode < CONTIGUOUS or mode > GATHER:
+    if mode < CONTIGUOUS or mode > BLOCKED:
+        return first_column + 2
+    if mode == BLOCKED and (block < 1 or count % block != 0):
         return first_column + 2
     size = space_sizes[space]
     if count == 0:
+        return -1
+    if mode == BLOCKED:
+        if start < 0 or start + 2 > index.shape[0]:
+            return first_column + 3
+        outer_stride, inner_stride = index[start], index[start + 1]
+        if outer_stride < 0 or inner_stride < 0:
+            return first_column + 3
+        first_cell = offset
+        last_cell = offset + (count // block - 1) * outer_stride + (block - 1) * inner_stride
+        if first_cell < 0 or last_cell >= size:
+            return first_column + 1
+        if space == WORK and first_cell < out_stop and out_start <= last_cell:
+            for o in range(count // block):  # the cells read may straddle the output
+                for i in range(block):
+                    if out_start <= offset + o * outer_stride + i * inner_stride < out_stop:
+                        return first_column + 1
         return -1
     if mode == GATHER:
         if start < 0 or start + count > index.shape[0]:
@@ -1463,8 +1567,10 @@ def check_tape(ops, index, shared_size, member_rows, work_rows):
         Row of ``ops`` and column (``OPCODE`` .. ``C_INDEX``) of the first problem found,
         or ``(-1, -1)``. Checked: known opcode; SIZE >= 0; INNER >= 1 where used; every
         read and write inside its array and every index inside ``index``; gathered inputs
-        of reductions and SUMPROD; INTERP's grid and y rows inside ``shared``; no input
-        reads a work row the operation writes (SCATTER aside).
+        of reductions and SUMPROD; BLOCKED inputs only in element-wise rows with no
+        gathered input, AUX >= 1 dividing SIZE and non-negative strides; INTERP's grid
+        and y rows inside ``shared``; no input reads a work row the operation writes
+        (SCATTER aside).
     """
     if ops.shape[1] != NCOLUMNS:
         raise ValueError("ops must have NCOLUMNS columns")
@@ -1483,7 +1589,7 @@ def check_tape(ops, index, shared_size, member_rows, work_rows):
             for j in range(positions, positions + size):
                 if index[j] < 0 or out + index[j] >= work_rows or out + index[j] < 0:
                     return row, AUX
-            column = _check_input(ops, row, A_SPACE, index, size, space_sizes, 0, 0)
+            column = _check_input(ops, row, A_SPACE, index, size, space_sizes, 0, 0, 0)
             if column >= 0:
                 return row, column
             continue
@@ -1502,7 +1608,7 @@ def check_tape(ops, index, shared_size, member_rows, work_rows):
             if ops[row, A_MODE] != GATHER:
                 return row, A_MODE
             column = _check_input(
-                ops, row, A_SPACE, index, size * inner, space_sizes, out, out_stop
+                ops, row, A_SPACE, index, size * inner, space_sizes, out, out_stop, 0
             )
             if column >= 0:
                 return row, column
@@ -1510,7 +1616,7 @@ def check_tape(ops, index, shared_size, member_rows, work_rows):
                 if ops[row, B_MODE] != GATHER:
                     return row, B_MODE
                 column = _check_input(
-                    ops, row, B_SPACE, index, size * inner, space_sizes, out, out_stop
+                    ops, row, B_SPACE, index, size * inner, space_sizes, out, out_stop, 0
                 )
                 if column >= 0:
                     return row, column
@@ -1538,11 +1644,22 @@ def check_tape(ops, index, shared_size, member_rows, work_rows):
             else:
                 return row, B_MODE
             inputs = 1
+            block = 0  # AUX is INTERP's grid: no BLOCKED input
         else:
             return row, OPCODE
+        if opcode != INTERP:
+            block = ops[row, AUX]
+            blocked = gathered = False
+            for number in range(inputs):
+                blocked = blocked or ops[row, A_MODE + 4 * number] == BLOCKED
+                gathered = gathered or ops[row, A_MODE + 4 * number] == GATHER
+            if blocked and gathered:  # a BLOCKED row reads no gathered input
+                return row, AUX
         for number in range(inputs):  # A, B, C: four columns each
             first_column = A_SPACE + 4 * number
-            column = _check_input(ops, row, first_column, index, size, space_sizes, out, out_stop)
+            column = _check_input(
+                ops, row, first_column, index, size, space_sizes, out, out_stop, block
+            )
             if column >= 0:
                 return row, column
     return -1, -1
