@@ -489,7 +489,7 @@ def warm() -> None:
 
     Runs the project's model briefly on the machine: one run (the serial integrator) and
     a small ensemble (the parallel one). Later processes load the compiled code from the
-    cache in about a second instead of compiling it for one to two minutes.
+    cache in about a second instead of compiling it for about 8–9 minutes (2 cores).
     """
     from renaissance.engine import load_model
     from renaissance.paths import MODEL_FILE
