@@ -11,6 +11,7 @@ throughput ratios. Every case checks that the requested backend really ran.
 
 from __future__ import annotations
 
+import itertools
 import time
 import warnings
 
@@ -79,7 +80,7 @@ def test_single_run_with_changed_parameters(benchmark, fast_model, changed):
     if changed == "one":
         spread = {"Technical Capital Depreciation Rate": [0.1, 0.12]}
     value_sets = [{name: values[i] for name, values in spread.items()} for i in (0, 1)]
-    rounds = iter(range(10_000))
+    rounds = itertools.count()
 
     def setup():
         return (), {"dt": YEARS_DT, "params": value_sets[next(rounds) % 2]}

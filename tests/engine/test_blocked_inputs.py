@@ -97,6 +97,12 @@ def test_blocked_operations_equal_gathered_ones_bit_for_bit(opcode_name, kinds, 
     modes = [blocked_ops[0, vm.A_MODE + 4 * w] for w in gathered]
     if m * n >= tapeopt.MIN_BLOCK:
         assert modes == [vm.BLOCKED] * len(gathered)
+    for which in gathered:  # the passes' view of a blocked input: the same cells
+        offset = vm.A_OFFSET + 4 * which
+        np.testing.assert_array_equal(
+            blocked_ops[0, offset] + tapeopt.cells_of(blocked_ops[0], which, blocked_index),
+            ops[0, offset] + tapeopt.cells_of(ops[0], which, index),
+        )
     expected = _evaluate(ops, index, shared, work)
     got = _evaluate(blocked_ops, blocked_index, shared, work)
     np.testing.assert_array_equal(got, expected)

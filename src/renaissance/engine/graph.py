@@ -12,6 +12,7 @@ Two graphs over the same keys (auxiliaries and stateful outputs):
 from __future__ import annotations
 
 from renaissance.engine.errors import ModelStructureError
+from renaissance.engine.memo import remember
 
 TIME = "time"
 MEMO_SIZE = 256
@@ -85,13 +86,7 @@ class Orders:
 
     def _remembered(self, key, compute) -> set[str]:
         """A copy of ``compute()``, computed once per ``key`` (the graphs never change)."""
-        memo = self._memo
-        value = memo.get(key)  # one lookup: another thread may clear the memo meanwhile
-        if value is None:
-            if len(memo) >= MEMO_SIZE:
-                memo.clear()
-            value = memo[key] = frozenset(compute())
-        return set(value)
+        return set(remember(self._memo, key, lambda: frozenset(compute()), MEMO_SIZE))
 
     def dynamic(self, constant: set[str], varying: set[str] = frozenset()) -> set[str]:
         """Keys whose value changes during a run.

@@ -15,6 +15,7 @@ import numpy as np
 
 from renaissance.engine.errors import ModelStructureError, UnsupportedFeatureError
 from renaissance.engine.graph import MEMO_SIZE, TIME
+from renaissance.engine.memo import remember
 from renaissance.engine.nodes import evaluator
 from renaissance.engine.params import Patch
 from renaissance.engine.series import TimeSeries
@@ -207,14 +208,12 @@ class Plan:
             step_order = self._step_order(dynamic, controls, required, series_functions,
                                           patches, members)  # fmt: skip
         else:  # the same for every run that overrides the same keys (a slider, a sweep)
-            memo_key = (frozenset(overrides), frozenset(required))
-            remembered = self._step_orders.get(memo_key)
-            if remembered is None:
-                if len(self._step_orders) >= MEMO_SIZE:
-                    self._step_orders.clear()
-                remembered = self._step_orders[memo_key] = tuple(
-                    self._step_order(dynamic, controls, required, {}, {}, members)
-                )
+            remembered = remember(
+                self._step_orders,
+                (frozenset(overrides), frozenset(required)),
+                lambda: tuple(self._step_order(dynamic, controls, required, {}, {}, members)),
+                MEMO_SIZE,
+            )
             step_order = list(remembered)
         run_specific = bool(patches or series_functions) and any(
             key in series_functions or (key in patches and i is None) for key, i, _ in step_order

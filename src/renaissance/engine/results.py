@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from renaissance.engine.memo import remember
+
 
 def to_dataset(
     plan, times, data: dict, failed_at: np.ndarray, attrs: dict, ensemble: bool
@@ -32,9 +34,8 @@ def to_dataset(
     if ensemble:
         coords["member"] = np.arange(members)
     variables = {}
-    described = _descriptions(plan)
     for key, frames in data.items():
-        name, var_dims, var_attrs = described[key]
+        var = plan.variables[key]
         if isinstance(frames, np.ndarray):  # already (time, E, *sizes)
             values = frames
         elif frames:
@@ -42,18 +43,18 @@ def to_dataset(
         else:
             values = np.empty((0, members, *plan.sizes(key)))
         if ensemble:
-            dims = ("time", "member", *var_dims)
+            dims = ("time", "member", *var.dims)
         else:
             values = values[:, 0]
-            dims = ("time", *var_dims)
-        for d in var_dims:
+            dims = ("time", *var.dims)
+        for d in var.dims:
             if d not in coords:
                 coords[d] = plan.subscripts.ranges[d]
-        # fastpath: the values are a float ndarray already, nothing to convert; the
-        # attrs dict is copied by the Variable
+        # fastpath: the values are a float ndarray already, nothing to convert
         if values.dtype != float:
             values = values.astype(float)
-        variables[name] = xr.Variable(dims, values, var_attrs, fastpath=True)
+        attrs_of = {"units": var.units, "description": var.documentation}
+        variables[var.name] = xr.Variable(dims, values, attrs_of, fastpath=True)
     status = np.where(np.isnan(failed_at), 0, 1).astype(np.int8)
     status_attrs = {
         "flag_values": [0, 1],
@@ -71,17 +72,6 @@ def to_dataset(
     return assemble(variables, coords, {**attrs, "failed_members": str(failed)})
 
 
-def _descriptions(plan) -> dict:
-    """Key -> (name, dims, attrs) of every variable of ``plan`` (made once per plan)."""
-    described = plan.__dict__.get("_descriptions")
-    if described is None:
-        described = plan._descriptions = {
-            key: (var.name, tuple(var.dims), {"units": var.units, "description": var.documentation})
-            for key, var in plan.variables.items()
-        }
-    return described
-
-
 _COORDINATES: dict = {}
 COORDINATES_KEPT = 32
 """Coordinate sets :func:`coordinates` remembers (then it starts over)."""
@@ -97,14 +87,13 @@ def coordinates(coords: dict) -> tuple[dict, dict]:
     are immutable, are shared).
     """
     key = tuple((name, tuple(np.asarray(values).tolist())) for name, values in coords.items())
-    made = _COORDINATES.get(key)
-    if made is None:
-        if len(_COORDINATES) >= COORDINATES_KEPT:
-            _COORDINATES.clear()
-        made = xr.Coordinates(coords)
-        made = _COORDINATES[key] = (dict(made.variables), dict(made.xindexes))
-    variables, indexes = made
+    variables, indexes = remember(_COORDINATES, key, lambda: _made(coords), COORDINATES_KEPT)
     return {name: variable.copy(deep=False) for name, variable in variables.items()}, indexes
+
+
+def _made(coords: dict) -> tuple[dict, dict]:
+    made = xr.Coordinates(coords)
+    return dict(made.variables), dict(made.xindexes)
 
 
 def assemble(variables: dict, coords: dict, attrs: dict) -> xr.Dataset:

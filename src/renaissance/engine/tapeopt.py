@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from renaissance.engine import vm
+from renaissance.engine.memo import remember
 
 INPUTS = (
     (vm.A_SPACE, vm.A_OFFSET, vm.A_MODE, vm.A_INDEX),
@@ -334,13 +335,7 @@ def block_gathers(ops: np.ndarray, index: np.ndarray, memo: dict):
         the strides appended. Values are the same, bit for bit: the same cells are read
         and the same function applied.
     """
-    key = ops.tobytes()
-    done = memo.get(key)
-    if done is None:
-        if len(memo) >= MEMO_SIZE:
-            memo.clear()
-        done = memo[key] = _block_gathers(ops, index)
-    return done
+    return remember(memo, ops.tobytes(), lambda: _block_gathers(ops, index), MEMO_SIZE)
 
 
 def _block_gathers(ops, index):
