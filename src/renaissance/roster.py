@@ -210,6 +210,7 @@ def national_roster(
         districts[column] = [
             _draw_like(rng, showcase, archetype, column) for archetype in districts["archetype"]
         ]
+    districts["export_intensity"] = _consistent_export_intensity(districts, showcase)
     districts["urban_cluster"] = (rng.random(len(districts)) < 0.1).astype(int)
     districts["translocal_skill_inflow"] = 0.0
     districts = _name_and_order(districts, region_names)
@@ -263,6 +264,24 @@ def _draw_sizes(rng, districts, showcase):
         1,
     )
     return districts
+
+
+def _consistent_export_intensity(districts, showcase):
+    """Export intensity that gives each district the sales per worker of its GVC model.
+
+    The national roster's exports are scaled to a share of national exports
+    (``NATIONAL_DISTRICT_EXPORT_SHARE``), about a third of the showcase's exports per
+    worker. Keeping the showcase's export intensity would then give a third of its sales
+    and value added per worker against the same capital per worker, so that 1991
+    reinvestment would have to exceed value added. Sales per worker (exports over
+    intensity, per worker) are therefore the showcase median of the same GVC model, and
+    the intensity follows from the exports (clipped to 0.1-0.9): national districts sell
+    more at home than the export champions of the showcase.
+    """
+    sales = showcase["exports_1991"] / showcase["export_intensity"]
+    sales_per_worker = (sales / showcase["employment_1991"]).groupby(showcase["archetype"]).median()
+    wanted_sales = districts["employment_1991"] * districts["archetype"].map(sales_per_worker)
+    return np.round(np.clip(districts["exports_1991"] / wanted_sales, 0.1, 0.9), 4)
 
 
 def _median_ratio_by_archetype(showcase, numerator, denominator):

@@ -165,9 +165,11 @@ def test_fast_engine_agrees_with_pysd_on_the_national_roster(national, stock_nam
             1, int(np.prod([ours.sizes[d] for d in ours.dims if d != "time"]))
         )
         for column in columns:
-            element = column[len(name) + 1 : -1] if "[" in column else None
+            elements = column[len(name) + 1 : -1].split(",") if "[" in column else []
             dims = [dim for dim in ours.dims if dim != "time"]
-            values = ours.sel({dims[0]: element}).values if element else ours.values
+            values = (
+                ours.sel(dict(zip(dims, elements, strict=True))).values if elements else ours.values
+            )
             np.testing.assert_allclose(
                 values, expected[column].to_numpy(), rtol=1e-9, atol=1e-9, err_msg=column
             )

@@ -18,6 +18,7 @@ from renaissance.calibration.run import DEFAULT_SCREENING_SIZE, DEFAULT_STARTS
 from renaissance.outputs import OutputError, check_output_directory, output_directory
 
 PWT_FILE_NAME = "pwt91_selected.csv"
+HISTORY_FILE_NAME = "history_facts.csv"
 """The Penn World Table extract looked for beside the targets file by default."""
 
 
@@ -54,6 +55,13 @@ def add_calibrate_command(subparsers) -> argparse.ArgumentParser:
         default=None,
         metavar="FILE",
         help=f"Penn World Table extract (default: {PWT_FILE_NAME} beside the targets file)",
+    )
+    parser.add_argument(
+        "--history",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"history facts (default: {HISTORY_FILE_NAME} beside the targets file, if present)",
     )
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
     parser.add_argument(
@@ -113,6 +121,7 @@ def _error(message: str) -> int:
 def run_calibrate_command(args: argparse.Namespace) -> int:
     """Handler of ``renaissance calibrate``; returns the exit status."""
     from renaissance.calibration.facts import FactsError, read_facts
+    from renaissance.calibration.history_targets import HistoryFactsError, history_targets
     from renaissance.calibration.problem import free_parameters
     from renaissance.calibration.pwt import read_pwt
     from renaissance.calibration.report import write_outputs
@@ -130,13 +139,18 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
     if args.profiles < 0 or args.profiles == 1:
         return _error("--profiles must be 0 (none) or at least 2")
     pwt_file = args.pwt or Path(args.targets).parent / PWT_FILE_NAME
+    history_file = args.history or Path(args.targets).parent / HISTORY_FILE_NAME
+    if args.history is None and not history_file.is_file():
+        history_file = None
     parameters = tuple(args.parameters) if args.parameters else DEFAULT_PARAMETERS
     try:
         read_facts(args.targets)
         read_pwt(pwt_file)
+        if history_file is not None:
+            history_targets(history_file)
         free_parameters(parameters, MODEL_FILE)
         scenario = load_scenario(args.scenario)
-    except (FactsError, ScenarioError, ValueError, FileNotFoundError) as err:
+    except (FactsError, HistoryFactsError, ScenarioError, ValueError, FileNotFoundError) as err:
         return _error(str(err))
     seed = args.seed if args.seed is not None else scenario.seed
     say = (
@@ -173,6 +187,7 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
                 max_iterations=args.max_iterations,
                 profile_points=args.profiles,
                 progress=say,
+                history_file=history_file,
             )
             write_outputs(result, staging, command, figure=not args.no_figure)
     except Exception as err:  # the calibration failed: report, leave no partial output

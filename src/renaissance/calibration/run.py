@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from renaissance.calibration.facts import read_facts
+from renaissance.calibration.history_targets import history_targets
 from renaissance.calibration.identifiability import (
     profiles,
     screening_envelope,
@@ -121,6 +122,7 @@ def calibrate(
     slice_points: int = 21,
     profile_points: int = 0,
     progress=None,
+    history_file: str | Path | None = None,
 ) -> CalibrationResult:
     """Calibrate a scenario's parameters to the stylised facts up to 2008 and PWT.
 
@@ -147,6 +149,9 @@ def calibrate(
         re-fit of the other parameters, so this is the slow part).
     progress : callable, optional
         ``progress(message)`` is called between stages.
+    history_file : path, optional
+        ``history_facts.csv``: adds the 1990s census targets of
+        :func:`renaissance.calibration.history_targets.history_targets`.
 
     Returns
     -------
@@ -160,6 +165,8 @@ def calibrate(
     prepared = _prepare(scenario)
     pwt = read_pwt(pwt_file)
     targets, unmapped = calibration_targets(read_facts(targets_file), pwt)
+    if history_file is not None:
+        targets = [*targets, *history_targets(history_file)]
     problem = CalibrationProblem(prepared, free_parameters(parameters, MODEL_FILE), targets)
     rng = np.random.default_rng(seed)
     say(f"screening {screening_size + 1} points of {len(problem.parameters)} parameters")

@@ -1,0 +1,266 @@
+"""Calibration as an ensemble: history matching by rejection over a Latin hypercube.
+
+A point estimate hides what the data do not pin down. Here every parameter set of a
+seeded Latin hypercube over the plausible ranges (``models/parameters.csv``) is run to
+2008 with the fast engine, and a set is **accepted** when it meets every calibration
+target (each simulated value inside its observed range). This is history matching with
+a zero implausibility cut-off on ranges (Craig, Goldstein, Seheult and Smith 1997;
+Vernon, Goldstein and Bower 2010), equivalently approximate Bayesian computation by
+rejection with a uniform prior on the plausible ranges and a uniform kernel on the
+targets' ranges (Beaumont, Zhang and Balding 2002). It was chosen over MCMC because the
+targets are ranges, not likelihoods with known errors, and because one ensemble of the
+fast engine evaluates tens of thousands of sets at once, while a chain is sequential.
+
+Parameters that shape only the years after 2008 (the projection parameters) are drawn
+from their plausible ranges with the others: the history cannot constrain them, so the
+accepted set keeps their whole range and comparisons over the ensemble carry that
+uncertainty. :func:`pinning` reports, for every parameter, how much of its range the
+accepted sets still cover.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.stats import qmc
+
+from renaissance.calibration.problem import CalibrationProblem
+
+CALIBRATED_PARAMETERS = (
+    "Initial National Manufacturing Employment",
+    "Early Trend Productivity Growth Rate",
+    "Trend Productivity Growth Rate",
+    "Productivity Slowdown Time",
+    "Automation Labour Saving",
+    "Early Low Cost Competition Increase",
+    "Segment Low Cost Exposure[Person Goods]",
+    "Low Cost Competition Increase",
+    "Devaluation Cost Advantage",
+    "Post Euro Unit Labour Cost Drift",
+    "Large Firm System Decline Rate",
+    "World Demand Growth Rate[Person Goods]",
+    "Domestic Manufacturing Demand Elasticity",
+    "Investment Return Sensitivity",
+    "Maximum District Productivity Premium",
+    "Switching Cost Sensitivity",
+    "Schooling Human Capital Ceiling",
+    "Schooling Convergence Time",
+)
+"""Parameters the years up to 2008 can inform: the 1991 level, the productivity, cost
+and demand drivers of employment, the response of investment, the district premium and
+its fading, the schooling path."""
+
+PROJECTION_PARAMETERS = (
+    "Long Run World Demand Growth Rate",
+    "Low Cost Catch Up Share",
+    "Social Capital Threshold",
+    "Cooperation Steepness",
+    "Multi Scale Coordination Gain",
+    "Programme Decay Time",
+)
+"""Parameters that act mainly after 2008 or through policy: drawn from their plausible
+ranges, kept whole by the history (reported as not pinned), so that projections and
+policy comparisons over the ensemble carry their uncertainty."""
+
+ENSEMBLE_PARAMETERS = CALIBRATED_PARAMETERS + PROJECTION_PARAMETERS
+
+UNIFORM_STANDARD_DEVIATION = 1 / np.sqrt(12)
+"""Standard deviation of a uniform distribution on the unit interval."""
+
+
+@dataclass
+class EnsembleCalibration:
+    """Result of :func:`history_match`.
+
+    Attributes
+    ----------
+    problem : CalibrationProblem
+        Parameters and targets.
+    unit : numpy.ndarray, shape (N, P)
+        Every sampled point of the unit cube.
+    values : numpy.ndarray, shape (N, T)
+        Simulated target values (NaN for a failed member).
+    ok : numpy.ndarray of bool, shape (N,)
+        Members whose integration stayed finite.
+    seed : int
+        Seed of the hypercube.
+    """
+
+    problem: CalibrationProblem
+    unit: np.ndarray
+    values: np.ndarray
+    ok: np.ndarray
+    seed: int
+    inside: np.ndarray = field(init=False)
+
+    def __post_init__(self):
+        self.inside = self.problem.inside(self.values) & self.ok[:, None]
+
+    @property
+    def accepted(self) -> np.ndarray:
+        """Boolean mask (N,) of the sets that meet every target."""
+        return self.inside.all(axis=1)
+
+    @property
+    def distance(self) -> np.ndarray:
+        """Fit loss of every set (0 is best), shape (N,)."""
+        return self.problem.loss(self.values)
+
+    def accepted_table(self) -> pd.DataFrame:
+        """The accepted sets: ``member``, one column per parameter, ``distance``.
+
+        ``member`` is the set's index in the hypercube, so the same seed and size give
+        the same members. Rows are sorted by member.
+        """
+        mask = self.accepted
+        table = self.problem.samples(self.unit[mask])
+        table.insert(0, "member", np.flatnonzero(mask))
+        table["distance"] = self.distance[mask]
+        return table
+
+    def target_table(self) -> pd.DataFrame:
+        """Per target: range, share of all sets inside it, accepted 5/50/95% values."""
+        accepted = self.values[self.accepted]
+        rows = []
+        for j, target in enumerate(self.problem.targets):
+            column = accepted[:, j]
+            quantiles = np.quantile(column, [0.05, 0.5, 0.95]) if column.size else [np.nan] * 3
+            rows.append(
+                {
+                    "target": target.id,
+                    "description": target.description,
+                    "low": target.low,
+                    "high": target.high,
+                    "observed": target.observed,
+                    "share_inside": float(self.inside[:, j].mean()),
+                    "accepted_p05": quantiles[0],
+                    "accepted_median": quantiles[1],
+                    "accepted_p95": quantiles[2],
+                    "source": target.source,
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+def history_match(
+    problem: CalibrationProblem, samples: int, seed: int, chunk: int = 1024, progress=None
+) -> EnsembleCalibration:
+    """Run a seeded Latin hypercube of ``samples`` sets and keep those meeting every target.
+
+    Parameters
+    ----------
+    problem : CalibrationProblem
+        Scenario, parameters (their ranges are the prior) and targets.
+    samples : int
+        Size of the hypercube (number of runs).
+    seed : int
+        Seed of ``scipy.stats.qmc.LatinHypercube``; same seed and size, same sets.
+    chunk : int
+        Members run as one ensemble of the engine (memory bound, not results).
+    progress : callable, optional
+        ``progress(message)`` after each chunk.
+    """
+    if samples < 1:
+        raise ValueError("samples must be at least 1")
+    unit = qmc.LatinHypercube(d=len(problem.parameters), seed=seed).random(samples)
+    return _run(problem, unit, seed, chunk, progress)
+
+
+def history_match_waves(
+    problem: CalibrationProblem,
+    samples: int,
+    waves: int,
+    seed: int,
+    keep: float = 0.05,
+    chunk: int = 1024,
+    progress=None,
+) -> tuple[EnsembleCalibration, list[np.ndarray]]:
+    """History matching in waves: each wave samples the box the previous one left open.
+
+    Wave 1 is a Latin hypercube over the whole plausible space. Each later wave is a
+    Latin hypercube over the bounding box of the previous wave's best ``keep`` share of
+    sets (by distance, accepted sets first), widened by 10% of its width on each side and
+    clipped to the plausible ranges (the "non-implausible" space of history matching,
+    narrowed wave by wave). The last wave's accepted sets are uniform on the accepted
+    region inside its box; :func:`pinning` and the report say whether accepted sets touch
+    a box face that is not a plausible bound (the box may then cut the region).
+
+    Returns
+    -------
+    result : EnsembleCalibration
+        The last wave.
+    boxes : list of numpy.ndarray, shape (P, 2)
+        The unit-cube box of every wave.
+    """
+    if waves < 1:
+        raise ValueError("waves must be at least 1")
+    box = np.column_stack([np.zeros(len(problem.parameters)), np.ones(len(problem.parameters))])
+    boxes = []
+    result = None
+    for wave in range(waves):
+        boxes.append(box.copy())
+        say = (lambda m, w=wave: progress(f"wave {w + 1}: {m}")) if progress else None
+        unit = qmc.LatinHypercube(d=len(problem.parameters), seed=seed + wave).random(samples)
+        unit = box[:, 0] + unit * (box[:, 1] - box[:, 0])
+        result = _run(problem, unit, seed, chunk, say)
+        order = np.lexsort((result.distance, ~result.accepted))
+        best = result.unit[order[: max(2, int(round(keep * samples)))]]
+        low, high = best.min(axis=0), best.max(axis=0)
+        pad = 0.1 * (high - low)
+        box = np.column_stack([np.clip(low - pad, 0, 1), np.clip(high + pad, 0, 1)])
+    return result, boxes
+
+
+def _run(problem, unit, seed, chunk, progress) -> EnsembleCalibration:
+    values, ok = [], []
+    for start in range(0, len(unit), chunk):
+        part_values, part_ok = problem.simulate(unit[start : start + chunk])
+        values.append(part_values)
+        ok.append(part_ok)
+        if progress:
+            accepted = int(problem.inside(np.vstack(values)).all(axis=1).sum())
+            progress(
+                f"{min(len(unit), start + chunk)} of {len(unit)} sets run, {accepted} accepted"
+            )
+    return EnsembleCalibration(problem, unit, np.vstack(values), np.concatenate(ok), seed)
+
+
+def pinning(result: EnsembleCalibration) -> pd.DataFrame:
+    """How much of each parameter's plausible range the accepted sets still cover.
+
+    Columns: ``parameter``, ``low``, ``high`` (plausible range), ``accepted_p05``,
+    ``accepted_median``, ``accepted_p95`` (in the parameter's units), ``spread`` (standard
+    deviation of the accepted sets in the unit cube over that of a uniform: 1 = the data
+    say nothing, 0 = a single value), ``role`` (calibrated or projection) and ``verdict``:
+    ``pinned`` (spread below 0.5), ``narrowed`` (0.5-0.85) or ``not pinned``.
+    """
+    accepted = result.unit[result.accepted]
+    rows = []
+    for j, parameter in enumerate(result.problem.parameters):
+        column = accepted[:, j]
+        spread = (
+            float(column.std() / UNIFORM_STANDARD_DEVIATION) if column.size > 1 else float("nan")
+        )
+        values = parameter.value(column)
+        quantiles = np.quantile(values, [0.05, 0.5, 0.95]) if values.size else [np.nan] * 3
+        verdict = (
+            ("pinned" if spread < 0.5 else "narrowed" if spread < 0.85 else "not pinned")
+            if np.isfinite(spread)
+            else "no accepted set"
+        )
+        rows.append(
+            {
+                "parameter": parameter.name,
+                "low": parameter.low,
+                "high": parameter.high,
+                "accepted_p05": quantiles[0],
+                "accepted_median": quantiles[1],
+                "accepted_p95": quantiles[2],
+                "spread": spread,
+                "role": "projection" if parameter.name in PROJECTION_PARAMETERS else "calibrated",
+                "verdict": verdict,
+            }
+        )
+    return pd.DataFrame(rows)
