@@ -106,6 +106,30 @@ def add_calibrate_command(subparsers) -> argparse.ArgumentParser:
         default=None,
         help="seed of the screening (default: the scenario's seed)",
     )
+    parser.add_argument(
+        "--ensemble",
+        type=int,
+        default=0,
+        metavar="CHAINS",
+        help="after the point fit, run CHAINS ABC-MCMC chains over the ensemble parameters "
+        "(renaissance.calibration.ensemble.ENSEMBLE_PARAMETERS) from the best fit and write "
+        "accepted.csv, ensemble.md, ensemble_targets.csv and ensemble_parameters.csv "
+        "(default 0: no ensemble)",
+    )
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=30,
+        metavar="N",
+        help="steps of every chain with --ensemble (default 30)",
+    )
+    parser.add_argument(
+        "--allow-miss",
+        nargs="+",
+        default=[],
+        metavar="TARGET",
+        help="target ids an accepted set may miss (recorded in ensemble.md); default: none",
+    )
     parser.add_argument("--no-figure", action="store_true", help="skip fit.png")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing DIR")
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
@@ -120,6 +144,7 @@ def _error(message: str) -> int:
 
 def run_calibrate_command(args: argparse.Namespace) -> int:
     """Handler of ``renaissance calibrate``; returns the exit status."""
+    from renaissance.calibration.ensemble import calibrate_ensemble, write_ensemble_outputs
     from renaissance.calibration.facts import FactsError, read_facts
     from renaissance.calibration.history_targets import HistoryFactsError, history_targets
     from renaissance.calibration.problem import free_parameters
@@ -136,6 +161,8 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
         return _error(str(err))
     if args.starts < 1 or args.screening < 1 or args.max_iterations < 1:
         return _error("--starts, --screening and --max-iterations must be at least 1")
+    if args.ensemble < 0 or args.steps < 1:
+        return _error("--ensemble must be 0 or more and --steps at least 1")
     if args.profiles < 0 or args.profiles == 1:
         return _error("--profiles must be 0 (none) or at least 2")
     pwt_file = args.pwt or Path(args.targets).parent / PWT_FILE_NAME
@@ -172,6 +199,13 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
             str(args.screening),
             "--profiles",
             str(args.profiles),
+            *(
+                ["--ensemble", str(args.ensemble), "--steps", str(args.steps)]
+                if args.ensemble
+                else []
+            ),
+            *(["--parameters", *args.parameters] if args.parameters else []),
+            *(["--allow-miss", *args.allow_miss] if args.allow_miss else []),
         ]
     )
     try:
@@ -190,6 +224,11 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
                 history_file=history_file,
             )
             write_outputs(result, staging, command, figure=not args.no_figure)
+            if args.ensemble:
+                sample = calibrate_ensemble(
+                    result, args.ensemble, args.steps, seed, args.allow_miss, progress=say
+                )
+                write_ensemble_outputs(sample, args.allow_miss, staging, command)
     except Exception as err:  # the calibration failed: report, leave no partial output
         print(f"renaissance calibrate: failed: {type(err).__name__}: {err}", file=sys.stderr)
         return 1

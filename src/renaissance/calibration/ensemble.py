@@ -86,6 +86,8 @@ class EnsembleCalibration:
         Members whose integration stayed finite.
     seed : int
         Seed of the hypercube.
+    required : numpy.ndarray of bool, shape (T,), optional
+        Targets a set must meet to be accepted (default: all).
     """
 
     problem: CalibrationProblem
@@ -93,15 +95,18 @@ class EnsembleCalibration:
     values: np.ndarray
     ok: np.ndarray
     seed: int
+    required: np.ndarray | None = None
     inside: np.ndarray = field(init=False)
 
     def __post_init__(self):
         self.inside = self.problem.inside(self.values) & self.ok[:, None]
+        if self.required is None:
+            self.required = np.ones(self.inside.shape[1], bool)
 
     @property
     def accepted(self) -> np.ndarray:
-        """Boolean mask (N,) of the sets that meet every target."""
-        return self.inside.all(axis=1)
+        """Boolean mask (N,) of the sets that meet every required target."""
+        return self.inside[:, self.required].all(axis=1)
 
     @property
     def distance(self) -> np.ndarray:
@@ -206,7 +211,7 @@ def history_match_waves(
         unit = box[:, 0] + unit * (box[:, 1] - box[:, 0])
         result = _run(problem, unit, seed, chunk, say)
         order = np.lexsort((result.distance, ~result.accepted))
-        best = result.unit[order[: max(2, int(round(keep * samples)))]]
+        best = result.unit[order[: max(2, round(keep * samples))]]
         low, high = best.min(axis=0), best.max(axis=0)
         pad = 0.1 * (high - low)
         box = np.column_stack([np.clip(low - pad, 0, 1), np.clip(high + pad, 0, 1)])
@@ -225,6 +230,107 @@ def _run(problem, unit, seed, chunk, progress) -> EnsembleCalibration:
                 f"{min(len(unit), start + chunk)} of {len(unit)} sets run, {accepted} accepted"
             )
     return EnsembleCalibration(problem, unit, np.vstack(values), np.concatenate(ok), seed)
+
+
+@dataclass
+class ChainSample:
+    """Result of :func:`abc_mcmc`.
+
+    Attributes
+    ----------
+    result : EnsembleCalibration
+        The chains' final states (every one meets the acceptance rule).
+    moves : numpy.ndarray of int, shape (K,)
+        Accepted moves of each chain (a chain that never moved is still at its start).
+    acceptance : float
+        Share of proposals accepted after burn-in.
+    steps : int
+        Steps of every chain.
+    scale : float
+        Final proposal standard deviation in the unit cube.
+    """
+
+    result: EnsembleCalibration
+    moves: np.ndarray
+    acceptance: float
+    steps: int
+    scale: float
+
+
+def abc_mcmc(
+    problem: CalibrationProblem,
+    starts: np.ndarray,
+    chains: int,
+    steps: int,
+    seed: int,
+    scale: float = 0.05,
+    required: np.ndarray | None = None,
+    chunk: int = 1024,
+    progress=None,
+) -> ChainSample:
+    """Approximate Bayesian computation by Markov chain Monte Carlo, run as one ensemble.
+
+    ``chains`` random-walk Metropolis chains (Marjoram, Molitor, Plagnol and Tavaré 2003)
+    with a uniform prior on the plausible ranges and an indicator likelihood: a proposal
+    (the state plus a Gaussian step in the unit cube) is accepted when it stays in the
+    ranges and meets every required target, otherwise the chain stays. The stationary
+    distribution is the uniform distribution on the accepted region, whatever its shape,
+    so the final states are draws from it once the chains have mixed. Every step of all
+    chains is one ensemble of the engine. During the first half of the steps the step size
+    is adapted towards a quarter of proposals accepted (then fixed).
+
+    Parameters
+    ----------
+    problem : CalibrationProblem
+    starts : numpy.ndarray, shape (S, P)
+        Accepted points of the unit cube; chain ``k`` starts at ``starts[k % S]``.
+    chains, steps : int
+        Number of chains and steps of each.
+    seed : int
+        Seed of the proposals.
+    scale : float
+        Initial standard deviation of a step in the unit cube.
+    required : numpy.ndarray of bool, shape (T,), optional
+        Targets a set must meet (default: all).
+    """
+    rng = np.random.default_rng(seed)
+    required = np.ones(len(problem.targets), bool) if required is None else np.asarray(required)
+    state = np.asarray(starts, float)[np.arange(chains) % len(starts)]
+    values, _ = _simulate(problem, state, chunk)
+    if not problem.inside(values)[:, required].all():
+        raise ValueError("every start must meet the required targets")
+    moves = np.zeros(chains, int)
+    tried = taken = 0
+    for step in range(steps):
+        proposal = state + rng.normal(scale=scale, size=state.shape)
+        inside_cube = ((proposal >= 0) & (proposal <= 1)).all(axis=1)
+        candidate = np.where(inside_cube[:, None], proposal, state)
+        new_values, ok = _simulate(problem, candidate, chunk)
+        met = problem.inside(new_values)[:, required].all(axis=1) & ok & inside_cube
+        state[met] = candidate[met]
+        values[met] = new_values[met]
+        moves += met
+        rate = float(met.mean())
+        if step < steps // 2:  # adapt towards 25% accepted, then keep the step fixed
+            scale *= float(np.exp(rate - 0.25))
+        else:
+            tried += chains
+            taken += int(met.sum())
+        if progress:
+            progress(
+                f"step {step + 1} of {steps}: {rate:.0%} of proposals accepted, scale {scale:.3f}"
+            )
+    result = EnsembleCalibration(problem, state, values, np.ones(chains, bool), seed, required)
+    return ChainSample(result, moves, taken / max(1, tried), steps, scale)
+
+
+def _simulate(problem, unit, chunk):
+    values, ok = [], []
+    for start in range(0, len(unit), chunk):
+        part_values, part_ok = problem.simulate(unit[start : start + chunk])
+        values.append(part_values)
+        ok.append(part_ok)
+    return np.vstack(values), np.concatenate(ok)
 
 
 def pinning(result: EnsembleCalibration) -> pd.DataFrame:
@@ -264,3 +370,138 @@ def pinning(result: EnsembleCalibration) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def required_targets(problem: CalibrationProblem, allowed_misses=()) -> np.ndarray:
+    """Mask (T,) of the targets a set must meet: all but ``allowed_misses`` (target ids).
+
+    Raises
+    ------
+    ValueError
+        An id that is not a target of the problem.
+    """
+    ids = [target.id for target in problem.targets]
+    unknown = sorted(set(allowed_misses) - set(ids))
+    if unknown:
+        raise ValueError(f"--allow-miss names no target: {unknown}; targets are {ids}")
+    return np.array([target_id not in set(allowed_misses) for target_id in ids])
+
+
+def ensemble_markdown(sample: ChainSample, allowed_misses, command: str) -> str:
+    """A short report of an ensemble calibration (Markdown)."""
+    result = sample.result
+    targets = result.target_table()
+    pins = pinning(result)
+    distinct = len(np.unique(np.round(result.unit, 12), axis=0))
+    lines = [
+        "# Ensemble calibration (ABC-MCMC)",
+        "",
+        f"Command: `{command}`",
+        "",
+        f"- chains: {len(result.unit)}, steps each: {sample.steps}, runs: "
+        f"{result.problem.evaluations}",
+        f"- acceptance of proposals after burn-in: {sample.acceptance:.1%}; final step "
+        f"scale {sample.scale:.3f} (unit cube)",
+        f"- distinct accepted sets: {distinct}; chains that never moved: "
+        f"{int((sample.moves == 0).sum())}",
+        "- targets a set may miss: "
+        + (", ".join(allowed_misses) if allowed_misses else "none (every target is required)"),
+        "",
+        "## Targets over the accepted sets",
+        "",
+        "| target | range | 5% | median | 95% | share of final states inside |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for _, row in targets.iterrows():
+        lines.append(
+            f"| {row['target']} | [{row['low']:.4g}, {row['high']:.4g}] | "
+            f"{row['accepted_p05']:.4g} | {row['accepted_median']:.4g} | "
+            f"{row['accepted_p95']:.4g} | {row['share_inside']:.0%} |"
+        )
+    lines += [
+        "",
+        "## What the history pins down",
+        "",
+        "Spread: standard deviation of the accepted sets over that of a uniform draw on the "
+        "plausible range (1: the data say nothing; below 0.5: pinned).",
+        "",
+        "| parameter | role | range | 5% | median | 95% | spread | verdict |",
+        "|---|---|---|---:|---:|---:|---:|---|",
+    ]
+    for _, row in pins.iterrows():
+        lines.append(
+            f"| {row['parameter']} | {row['role']} | [{row['low']:.4g}, {row['high']:.4g}] | "
+            f"{row['accepted_p05']:.4g} | {row['accepted_median']:.4g} | "
+            f"{row['accepted_p95']:.4g} | {row['spread']:.2f} | {row['verdict']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def calibrate_ensemble(
+    fit, chains: int, steps: int, seed: int, allowed_misses=(), progress=None
+) -> ChainSample:
+    """ABC-MCMC over :data:`ENSEMBLE_PARAMETERS`, started from a point fit.
+
+    Parameters
+    ----------
+    fit : renaissance.calibration.run.CalibrationResult
+        A point calibration of the same scenario and targets; its best set (with the
+        model's defaults for parameters it did not fit) starts every chain.
+    chains, steps, seed : int
+        See :func:`abc_mcmc`.
+    allowed_misses : sequence of str
+        Target ids a set may miss (reported); all others are required.
+
+    Raises
+    ------
+    ValueError
+        The best fit misses a required target (so no chain can start): the message names
+        the targets it misses.
+    """
+    from renaissance.calibration.problem import free_parameters
+    from renaissance.paths import MODEL_FILE
+
+    base = fit.problem
+    problem = CalibrationProblem(
+        base.prepared, free_parameters(ENSEMBLE_PARAMETERS, MODEL_FILE), base.targets
+    )
+    fitted = dict(zip([p.name for p in base.parameters], fit.fits[0].unit, strict=True))
+
+    def _start(parameter):
+        if parameter.name in fitted:
+            return fitted[parameter.name]
+        value = base.prepared.params.get(parameter.name, parameter.default)
+        return parameter.unit(float(value) if isinstance(value, int | float) else parameter.default)
+
+    start = np.array([_start(parameter) for parameter in problem.parameters])
+    start = np.clip(start, 0.0, 1.0)[None, :]
+    required = required_targets(problem, allowed_misses)
+    values, _ = problem.simulate(start)
+    met = problem.inside(values)[0]
+    missed = [t.id for t, inside in zip(problem.targets, met, strict=True) if not inside]
+    blocking = [i for i in missed if i not in set(allowed_misses)]
+    if blocking:
+        raise ValueError(
+            f"the best point fit misses {blocking}: no chain can start; the point fit "
+            f"meets {len(problem.targets) - len(missed)} of {len(problem.targets)} targets "
+            "(name targets a set may miss with --allow-miss, and report them)"
+        )
+    return abc_mcmc(problem, start, chains, steps, seed, required=required, progress=progress)
+
+
+def write_ensemble_outputs(sample: ChainSample, allowed_misses, folder, command: str) -> None:
+    """Write ``accepted.csv``, ``ensemble.md``, ``ensemble_targets.csv`` and
+    ``ensemble_parameters.csv`` into ``folder``."""
+    from pathlib import Path
+
+    folder = Path(folder)
+    table = sample.result.accepted_table()
+    names = [p.name for p in sample.result.problem.parameters]
+    table = table.drop_duplicates(subset=names).reset_index(drop=True)  # unmoved chains
+    table["member"] = np.arange(len(table))
+    table.to_csv(folder / "accepted.csv", index=False, float_format="%.6g")
+    sample.result.target_table().to_csv(folder / "ensemble_targets.csv", index=False)
+    pinning(sample.result).to_csv(folder / "ensemble_parameters.csv", index=False)
+    (folder / "ensemble.md").write_text(
+        ensemble_markdown(sample, allowed_misses, command), encoding="utf-8"
+    )
