@@ -272,12 +272,17 @@ def abc_mcmc(
 
     ``chains`` random-walk Metropolis chains (Marjoram, Molitor, Plagnol and Tavaré 2003)
     with a uniform prior on the plausible ranges and an indicator likelihood: a proposal
-    (the state plus a Gaussian step in the unit cube) is accepted when it stays in the
-    ranges and meets every required target, otherwise the chain stays. The stationary
+    (the state plus a Gaussian step in the unit cube, reflected at its faces) is accepted
+    when it meets every required target, otherwise the chain stays. The step's covariance
+    is twice that of the chains' current states (the population kernel of Beaumont,
+    Cornuet, Marin and Robert 2009) plus an isotropic part of standard deviation
+    ``scale``, so steps follow the shape of the accepted region once the chains spread.
+    The kernel adapts during the first half of the steps and is then frozen, so that the
+    second half is plain Metropolis with a fixed symmetric kernel. The stationary
     distribution is the uniform distribution on the accepted region, whatever its shape,
     so the final states are draws from it once the chains have mixed. Every step of all
-    chains is one ensemble of the engine. During the first half of the steps the step size
-    is adapted towards a quarter of proposals accepted (then fixed).
+    chains is one ensemble of the engine. During the first half of the steps the isotropic
+    part is adapted towards a quarter of proposals accepted.
 
     Parameters
     ----------
@@ -302,24 +307,28 @@ def abc_mcmc(
     moves = np.zeros(chains, int)
     tried = taken = 0
     for step in range(steps):
-        proposal = state + rng.normal(scale=scale, size=state.shape)
-        inside_cube = ((proposal >= 0) & (proposal <= 1)).all(axis=1)
-        candidate = np.where(inside_cube[:, None], proposal, state)
-        new_values, ok = _simulate(problem, candidate, chunk)
-        met = problem.inside(new_values)[:, required].all(axis=1) & ok & inside_cube
-        state[met] = candidate[met]
+        # proposal: Gaussian with twice the chains' covariance (Beaumont et al. 2009) plus
+        # an isotropic part, reflected at the bounds of the unit cube (a symmetric proposal
+        # on the box, so the uniform prior needs no correction)
+        if step <= steps // 2:  # adapt, then freeze the kernel
+            covariance = 2 * np.cov(state, rowvar=False) + scale**2 * np.eye(state.shape[1])
+        proposal = state + rng.multivariate_normal(np.zeros(state.shape[1]), covariance, chains)
+        proposal = np.abs(proposal)
+        proposal = np.where(proposal > 1, 2 - proposal, proposal)
+        proposal = np.clip(proposal, 0.0, 1.0)
+        new_values, ok = _simulate(problem, proposal, chunk)
+        met = problem.inside(new_values)[:, required].all(axis=1) & ok
+        state[met] = proposal[met]
         values[met] = new_values[met]
         moves += met
         rate = float(met.mean())
-        if step < steps // 2:  # adapt towards 25% accepted, then keep the step fixed
+        if step < steps // 2:  # adapt towards a quarter accepted, then keep the step fixed
             scale *= float(np.exp(rate - 0.25))
         else:
             tried += chains
             taken += int(met.sum())
         if progress:
-            progress(
-                f"step {step + 1} of {steps}: {rate:.0%} of proposals accepted, scale {scale:.3f}"
-            )
+            progress(f"step {step + 1} of {steps}: {rate:.0%} accepted, scale {scale:.3f}")
     result = EnsembleCalibration(problem, state, values, np.ones(chains, bool), seed, required)
     return ChainSample(result, moves, taken / max(1, tried), steps, scale)
 
