@@ -9,6 +9,7 @@ scenario's), with the fast engine.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -237,3 +238,16 @@ def test_multi_scale_coordination_beats_one_scale_only_when_its_gain_is_positive
             )
     assert jobs["system-mix", 0.6] > jobs["system-mix-local", 0.6]
     assert jobs["system-mix", 0.0] < jobs["system-mix-local", 0.0]
+
+
+def test_the_real_gdp_lookup_is_pwt_rgdpna_relative_to_1991():
+    from renaissance.calibration.pwt import read_pwt
+
+    text = Path(MODEL_FILE).read_text(encoding="utf-8")
+    body = text[text.index("Italian Real GDP History(") :].split(")\n", 1)[0]
+    points = {int(y): float(v) for y, v in re.findall(r"\((\d{4}),([0-9.]+)\)", body)}
+    pwt = read_pwt(Path(MODEL_FILE).parents[2] / "shared" / "data" / "pwt91_selected.csv")
+    expected = pwt["rgdpna"].loc[1991:2017] / pwt["rgdpna"].loc[1991]
+    assert sorted(points) == list(range(1991, 2018))
+    for year, value in expected.items():
+        assert points[year] == pytest.approx(value, abs=5e-6), year
