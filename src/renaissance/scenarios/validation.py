@@ -12,7 +12,9 @@ import math
 from pathlib import Path
 
 from renaissance.engine.params import split_cell
+from renaissance.limits import current_limits
 from renaissance.roster import ROSTERS
+from renaissance.safe_names import name_problem
 from renaissance.scenarios import checks
 from renaissance.scenarios.inheritance import POLICY_KEYS, SHOCK_KEYS
 from renaissance.scenarios.nodes import Node
@@ -30,6 +32,8 @@ from renaissance.scenarios.schema import (
 )
 from renaissance.scenarios.vocabulary import LEVER_PREFIXES, Vocabulary, vocabulary
 
+MAX_SEED = 2**63 - 1
+"""Largest seed: seeds are stored as 64-bit signed integers in the results."""
 MODEL_START = 1991.0
 """INITIAL TIME of the model: every run starts from its 1991 calibration."""
 LATEST_YEAR = 2100.0
@@ -48,7 +52,7 @@ _TARGET_KEYS = {
 def build_scenario(root: Node, files: list) -> Scenario:
     """Validate the merged document ``root`` (from :func:`inheritance.read_chain`)."""
     top = checks.mapping(root, root.value.keys(), required=("name", "description"))
-    name = checks.text(top["name"])
+    name = _name(top["name"])
     description = checks.text(top["description"])
     roster = _roster(top.get("roster"))
     words = vocabulary(roster)
@@ -59,7 +63,7 @@ def build_scenario(root: Node, files: list) -> Scenario:
         if "integrator" in top
         else "euler"
     )
-    seed = checks.integer(top["seed"], low=0) if "seed" in top else 0
+    seed = checks.integer(top["seed"], low=0, high=MAX_SEED) if "seed" in top else 0
     parameters = _parameters(top.get("parameters"), words, allow)
     exogenous = _exogenous(
         top.get("exogenous"), words, allow, {split_cell(k)[0] for k, _ in parameters}
@@ -84,6 +88,15 @@ def build_scenario(root: Node, files: list) -> Scenario:
         extends=extends,
         files=tuple(files),
     )
+
+
+def _name(node: Node) -> str:
+    """The scenario's name: it names result files, so it must be a safe file name."""
+    if isinstance(node.value, str):
+        problem = name_problem(node.value.strip())
+        if problem is not None and node.value.strip():
+            raise node.error(f"{node.value!r}: {problem}")
+    return checks.text(node)
 
 
 def _roster(node: Node | None) -> str:
@@ -129,6 +142,14 @@ def _horizon(node: Node | None) -> Horizon:
         if "dt" in fields
         else default.dt
     )
+    steps = span / dt
+    limit = current_limits().max_steps
+    if steps > limit:
+        raise fields["dt"].error(
+            f"dt {dt:g} year gives {steps:.3g} steps from {MODEL_START:g} to {stop:g}; at most "
+            f"{limit:,} are allowed (a run of that many would not finish in reasonable time): "
+            f"use dt >= {span / limit:.3g}, or raise the limit with --max-steps"
+        )
     saveper = (
         checks.number(fields["saveper"], dt, stop - start, units="year")
         if "saveper" in fields
