@@ -112,3 +112,50 @@ def gibibytes(count: float) -> str:
     if count >= 2**30:
         return f"{count / 2**30:.1f} GiB"
     return f"{count / 2**20:.1f} MiB"
+
+
+def add_limit_arguments(parser) -> None:
+    """Add ``--max-steps`` and ``--memory-limit`` to an ``argparse`` parser."""
+    parser.add_argument(
+        "--max-steps",
+        type=_whole_number_argument,
+        metavar="N",
+        help=f"most integration steps of one run (default {DEFAULT_MAX_STEPS:,})",
+    )
+    parser.add_argument(
+        "--memory-limit",
+        type=_gibibytes_argument,
+        metavar="GIB",
+        help=f"working memory a run may plan to use, GiB (default {MEMORY_FRACTION:.0%} of "
+        "the memory available when it starts)",
+    )
+
+
+def limits_of(args):
+    """:func:`raised_limits` for the ``--max-steps``/``--memory-limit`` of parsed args."""
+    return raised_limits(getattr(args, "max_steps", None), getattr(args, "memory_limit", None))
+
+
+def _whole_number_argument(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be at least 1")
+    return value
+
+
+def _gibibytes_argument(text: str) -> int:
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of GiB") from None
+    if not math.isfinite(value) or value <= 0 or value > 2**20:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a number of GiB in (0, 1048576]")
+    return int(value * 2**30)

@@ -15,6 +15,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from renaissance.input_errors import InputError
+
 
 def netcdf_safe(dataset):
     """``dataset`` with '/' in variable names replaced by the division slash (U+2215).
@@ -25,8 +27,15 @@ def netcdf_safe(dataset):
     return dataset.rename(renames) if renames else dataset
 
 
-class OutputError(ValueError):
-    """The output folder cannot be used (exists, or its parent is not writable)."""
+class OutputError(InputError):
+    """The output folder cannot be used (exists, or its parent is not writable).
+
+    The message names the folder; ``file`` is ``-o`` (the flag that named it).
+    """
+
+    def __init__(self, message: str):
+        ValueError.__init__(self, message)
+        self.file, self.key, self.message, self.line, self.column = "-o", "", message, None, None
 
 
 def check_output_directory(directory: Path, overwrite: bool) -> Path:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from renaissance.outputs import OutputError, check_output_directory, output_directory
+from renaissance.input_errors import InputError
+from renaissance.outputs import check_output_directory, output_directory
 from renaissance.scenarios import ScenarioError, library_names, load_scenario
 
 BAD_INPUT = 2
@@ -67,7 +68,7 @@ def _validate(args) -> int:
     for reference in args.files:
         try:
             scenario = load_scenario(reference)
-        except ScenarioError as error:
+        except InputError as error:
             _error("validate", error)
             status = BAD_INPUT
             continue
@@ -82,16 +83,17 @@ def _validate(args) -> int:
 def _run(args) -> int:
     from renaissance.comparison import netcdf_ready, run_scenarios
     from renaissance.engine.results import to_table
+    from renaissance.safe_names import file_in
 
     scenarios = _load_all(args.files)
     check_output_directory(args.output, args.overwrite)
     with output_directory(args.output, args.overwrite) as scratch:
         for scenario in scenarios:
             result = run_scenarios([scenario], quiet=args.quiet).isel(scenario=0, drop=False)
-            netcdf_ready(result).to_netcdf(scratch / f"{scenario.name}.nc", engine="netcdf4")
+            netcdf_ready(result).to_netcdf(file_in(scratch, scenario.name, ".nc"), engine="netcdf4")
             to_table(
                 result.drop_vars([c for c in result.coords if c not in result.dims and c != "time"])
-            ).to_csv(scratch / f"{scenario.name}.csv")
+            ).to_csv(file_in(scratch, scenario.name, ".csv"))
     if not args.quiet:
         print(f"wrote {len(scenarios)} scenario(s) to {args.output}", file=sys.stderr)
     return 0
@@ -192,9 +194,11 @@ def _guarded(command: str, handler):
     """Map bad input to exit 2 and failures while running to exit 1, with the message."""
 
     def run(args) -> int:
+        from renaissance.engine.errors import ModelStructureError, UnsupportedFeatureError
+
         try:
             return handler(args)
-        except (ScenarioError, OutputError) as error:
+        except (InputError, UnsupportedFeatureError, ModelStructureError) as error:
             _error(command, error)
             return BAD_INPUT
         except (RuntimeError, FloatingPointError, MemoryError, OSError) as error:
