@@ -3,7 +3,9 @@
 Names are checked against the model and the scenario's roster
 (:mod:`renaissance.scenarios.vocabulary`); numbers against the model's plausible ranges
 (the parameter table), which ``allow_out_of_range: true`` lifts for ``parameters`` and
-``exogenous`` (never for hard limits such as a negative budget).
+``exogenous``, and against hard limits, which nothing lifts: a parameter's limits from
+its units and name (:mod:`renaissance.hard_limits`: a zero time constant, a negative
+rate, a share above 1), and those of the keys (a negative budget).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from renaissance import hard_limits
 from renaissance.engine.params import split_cell
 from renaissance.limits import current_limits
 from renaissance.roster import ROSTERS
@@ -201,9 +204,17 @@ def _reserved(node: Node, name: str) -> None:
 
 
 def _in_range(node: Node, words: Vocabulary, name: str, dims, cell, allow: bool) -> float:
-    """A finite number within the parameter table's range of ``name`` (any number if
-    ``allow`` or the table gives no range)."""
+    """A finite number within the hard limits of ``name`` (never lifted) and within the
+    parameter table's plausible range (unless ``allow`` or the table gives no range)."""
     low, high, units = words.range_of(name, dims, cell)
+    value = checks.number(node, units=units)
+    rule, hard_low, hard_high = words.hard_limit_of(name, dims, cell)
+    broken = hard_limits.violation(value, rule, hard_low, hard_high)
+    if broken is not None:
+        raise node.error(
+            f"{value:g}{' ' + units if units else ''} is {broken} for {name!r}; no model run "
+            "can use it (allow_out_of_range does not lift hard limits)"
+        )
     return checks.number(
         node,
         None if allow or math.isnan(low) else low,
