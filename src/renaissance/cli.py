@@ -208,11 +208,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from renaissance.engine.errors import ModelStructureError, UnsupportedFeatureError
     from renaissance.input_errors import InputError
+    from renaissance.interrupts import terminate_as_interrupt
     from renaissance.limits import limits_of
 
     try:
-        with limits_of(args):
+        with terminate_as_interrupt(), limits_of(args):
             return args.handler(args)
+    except KeyboardInterrupt:
+        # the handlers' finally blocks have removed their temporary folders
+        print(f"renaissance {args.command}: interrupted; nothing was written", file=sys.stderr)
+        return 130
     except (InputError, UnsupportedFeatureError, ModelStructureError) as err:
         # bad input: a file or flag the user can fix (the message says what is allowed)
         print(f"renaissance {args.command}: error: {err}", file=sys.stderr)
