@@ -99,11 +99,26 @@ def _check_output_file(path: Path | None) -> None:
 
 
 def _simulate(args) -> int:
+    from renaissance.engine.errors import (
+        ModelFileError,
+        ModelStructureError,
+        UnsupportedFeatureError,
+    )
+
+    _check_output_file(args.output)
+    try:
+        return _simulate_checked(args)
+    except (ModelStructureError, UnsupportedFeatureError) as error:
+        if args.model.name in str(error):
+            raise
+        raise ModelFileError(args.model, "", str(error)) from None  # name the file
+
+
+def _simulate_checked(args) -> int:
     from renaissance.engine import load_model
     from renaissance.engine.results import to_table
     from renaissance.outputs import netcdf_safe
 
-    _check_output_file(args.output)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # PySD's parser chatter
         if args.engine == "pysd":

@@ -311,7 +311,7 @@ def _value(column: Column, text: str):
     if not math.isfinite(value):
         return None, f"{text[:40]!r} is not finite: expected {column.allowed()}"
     if column.kind == "integer" and value != int(value):
-        return None, f"{text!r}: expected {column.allowed()}"
+        return None, f"{text}: expected {column.allowed()}"
     below = column.low is not None and (
         value <= column.low if column.low_open else value < column.low
     )

@@ -191,8 +191,10 @@ def translate(model_file: Path) -> Path:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             python_file = Path(ModelBuilder(abstract_model).build_model())
-    except NotImplementedError as error:
-        raise UnsupportedFeatureError(f"PySD cannot translate {name}: {error}") from None
+    except (NotImplementedError, ValueError, KeyError, IndexError, TypeError) as error:
+        # PySD's builder fails on constructs it does not support with plain exceptions
+        message = " ".join(str(error).split()) or type(error).__name__
+        raise UnsupportedFeatureError(f"PySD cannot translate {name}: {message}") from None
     generated = [python_file] + [
         Path(section.path).with_suffix(".py") for section in abstract_model.sections[1:]
     ]
