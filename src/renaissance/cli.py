@@ -8,6 +8,7 @@ runs at import time.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import tempfile
@@ -26,10 +27,36 @@ def _parse_param(text: str) -> tuple[str, str | None, float]:
         raise argparse.ArgumentTypeError(
             f"--params entry {text!r}: value {value!r} is not a number"
         ) from None
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError(
+            f"--params entry {text!r}: value {value!r} is not a finite number"
+        )
     from renaissance.engine.params import split_cell
 
     name, cell = split_cell(name)
     return name, cell, number
+
+
+def _positive(text: str) -> float:
+    """A finite number > 0 (``--dt``, ``--saveper``)."""
+    try:
+        number = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(number) or number <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a finite number > 0")
+    return number
+
+
+def _finite(text: str) -> float:
+    """A finite number (``--final-time``)."""
+    try:
+        number = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a finite number")
+    return number
 
 
 def _params(entries) -> dict:
@@ -55,7 +82,39 @@ def _write_atomically(path: Path, write) -> None:
         raise
 
 
+def _check_output_file(path: Path | None) -> None:
+    """Refuse ``-o`` before any work: a folder, or a file in a folder that does not exist."""
+    from renaissance.outputs import OutputError
+
+    if path is None:
+        return
+    if path.is_dir():
+        raise OutputError(f"output {path} is a folder; give a file name ending in .csv or .nc")
+    if path.exists() and not path.is_file():
+        raise OutputError(f"output {path} exists and is not a regular file")
+    if not path.absolute().parent.is_dir():
+        raise OutputError(f"output {path}: the folder {path.absolute().parent} does not exist")
+    if not os.access(path.absolute().parent, os.W_OK | os.X_OK):
+        raise OutputError(f"output {path}: the folder {path.absolute().parent} is not writable")
+
+
 def _simulate(args) -> int:
+    from renaissance.engine.errors import (
+        ModelFileError,
+        ModelStructureError,
+        UnsupportedFeatureError,
+    )
+
+    _check_output_file(args.output)
+    try:
+        return _simulate_checked(args)
+    except (ModelStructureError, UnsupportedFeatureError) as error:
+        if args.model.name in str(error):
+            raise
+        raise ModelFileError(args.model, "", str(error)) from None  # name the file
+
+
+def _simulate_checked(args) -> int:
     from renaissance.engine import load_model
     from renaissance.engine.results import to_table
     from renaissance.outputs import netcdf_safe
@@ -91,6 +150,7 @@ def _simulate(args) -> int:
 def add_simulate(subparsers) -> None:
     """Register ``renaissance simulate``."""
     from renaissance.engine.model import ADAPTIVE, FIXED_STEP
+    from renaissance.limits import add_limit_arguments
 
     parser = subparsers.add_parser(
         "simulate",
@@ -122,9 +182,9 @@ def add_simulate(subparsers) -> None:
         help="how the fast engine runs euler/rk4: auto (default: the compiled virtual "
         "machine when the model can be traced, else numpy), vm, numpy",
     )
-    parser.add_argument("--dt", type=float, help="TIME STEP override")
-    parser.add_argument("--saveper", type=float, help="SAVEPER override")
-    parser.add_argument("--final-time", type=float, help="FINAL TIME override")
+    parser.add_argument("--dt", type=_positive, help="TIME STEP override")
+    parser.add_argument("--saveper", type=_positive, help="SAVEPER override")
+    parser.add_argument("--final-time", type=_finite, help="FINAL TIME override")
     parser.add_argument(
         "--params",
         nargs="+",
@@ -135,6 +195,7 @@ def add_simulate(subparsers) -> None:
     parser.add_argument(
         "--return-columns", nargs="+", metavar="NAME", help="variables to write (all by default)"
     )
+    add_limit_arguments(parser)
     parser.set_defaults(handler=_simulate)
 
 
@@ -160,8 +221,22 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``renaissance`` command; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from renaissance.engine.errors import ModelStructureError, UnsupportedFeatureError
+    from renaissance.input_errors import InputError
+    from renaissance.interrupts import terminate_as_interrupt
+    from renaissance.limits import limits_of
+
     try:
-        return args.handler(args)
+        with terminate_as_interrupt(), limits_of(args):
+            return args.handler(args)
+    except KeyboardInterrupt:
+        # the handlers' finally blocks have removed their temporary folders
+        print(f"renaissance {args.command}: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except (InputError, UnsupportedFeatureError, ModelStructureError) as err:
+        # bad input: a file or flag the user can fix (the message says what is allowed)
+        print(f"renaissance {args.command}: error: {err}", file=sys.stderr)
+        return 2
     except (ValueError, FileNotFoundError) as err:
         print(f"renaissance {args.command}: error: {err}", file=sys.stderr)
         return 1

@@ -2,9 +2,11 @@
 
 :func:`output_directory` checks the target before any work starts (refuses an existing,
 non-empty folder unless ``overwrite``; refuses a parent that cannot be written), hands out
-a temporary sibling folder to write into, and renames it into place only when everything
-in it is complete. An interrupted or failed run leaves the old results (if any) as they
-were and no temporary folder behind.
+a temporary sibling folder to write into (``.NAME.PID.XXXX.partial``), and renames it
+into place only when everything in it is complete. An interrupted or failed run leaves
+the old results (if any) as they were and no temporary folder behind; the folders of a
+run killed outright (SIGKILL) are removed by the next run into the same place
+(:mod:`renaissance.leftovers`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+
+from renaissance.input_errors import InputError
+from renaissance.leftovers import remove_output_leftovers, scratch_prefix
 
 
 def netcdf_safe(dataset):
@@ -25,8 +30,15 @@ def netcdf_safe(dataset):
     return dataset.rename(renames) if renames else dataset
 
 
-class OutputError(ValueError):
-    """The output folder cannot be used (exists, or its parent is not writable)."""
+class OutputError(InputError):
+    """The output folder cannot be used (exists, or its parent is not writable).
+
+    The message names the folder; ``file`` is ``-o`` (the flag that named it).
+    """
+
+    def __init__(self, message: str):
+        ValueError.__init__(self, message)
+        self.file, self.key, self.message, self.line, self.column = "-o", "", message, None, None
 
 
 def check_output_directory(directory: Path, overwrite: bool) -> Path:
@@ -35,10 +47,20 @@ def check_output_directory(directory: Path, overwrite: bool) -> Path:
     Raises
     ------
     OutputError
-        ``directory`` is a file, exists with content and ``overwrite`` is false, or its
-        parent folder cannot be created or written.
+        ``directory`` is a file, exists with content and ``overwrite`` is false, is a
+        symbolic link that loops or points nowhere, or its parent folder cannot be
+        created or written.
     """
     directory = Path(directory).absolute()
+    if "\x00" in str(directory):
+        raise OutputError(f"output {str(directory)!r}: a folder name cannot contain NUL")
+    if directory.is_symlink():  # resolved once; the results replace its target, not it
+        try:
+            directory = directory.resolve(strict=True)
+        except (OSError, RuntimeError):  # RuntimeError: a loop (Python 3.11)
+            raise OutputError(
+                f"output {directory} is a symbolic link that loops or points nowhere"
+            ) from None
     if directory.exists() and not directory.is_dir():
         raise OutputError(f"output {directory} exists and is not a folder")
     if directory.is_dir() and any(directory.iterdir()) and not overwrite:
@@ -69,8 +91,9 @@ def output_directory(directory: Path, overwrite: bool = False):
         if the swap itself fails, the old folder is put back).
     """
     directory = check_output_directory(directory, overwrite)
+    remove_output_leftovers(directory)
     scratch = Path(
-        tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".partial", dir=directory.parent)
+        tempfile.mkdtemp(prefix=scratch_prefix(directory), suffix=".partial", dir=directory.parent)
     )
     scratch.chmod(0o777 & ~_umask())  # mkdtemp makes it private; results are not
     try:
@@ -92,7 +115,7 @@ def _replace(scratch: Path, directory: Path) -> None:
     if not directory.exists():
         os.replace(scratch, directory)
         return
-    old = directory.with_name(f".{directory.name}.{os.getpid()}.old")
+    old = directory.with_name(f"{scratch_prefix(directory)}replaced.old")
     os.replace(directory, old)
     try:
         os.replace(scratch, directory)

@@ -2,7 +2,8 @@
 
 The ``.mdl`` file is the single source of truth. A constant's plausible range is the
 Vensim range in its units field (``1/year [0.09, 0.125]``) and its source is its
-comment. ``models/parameters.csv`` is generated from the model by
+comment; its hard limits follow from its units and name
+(:mod:`renaissance.hard_limits`). ``models/parameters.csv`` is generated from the model by
 ``python tools/parameter_table.py`` and checked against it by the tests; the
 sensitivity analysis draws its ranges from this table.
 """
@@ -12,9 +13,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from renaissance.hard_limits import limits_of, rule_of
 from renaissance.model_file import main_section
 
-COLUMNS = ["name", "units", "default", "low", "high", "source"]
+COLUMNS = [
+    "name",
+    "units",
+    "default",
+    "low",
+    "high",
+    "hard_low",
+    "hard_high",
+    "hard_rule",
+    "source",
+]
 
 # Constants that are data of the roster (read from CSV), control variables, or
 # structural 0/1 masks are not parameters to vary.
@@ -65,8 +77,10 @@ def parameter_table(model_file: Path) -> pd.DataFrame:
     pandas.DataFrame
         One row per scalar constant, per subscripted constant with a uniform value
         (``Name[Dim1,Dim2]``) or per cell of a subscripted constant whose cells differ
-        (``Name[element]``); columns ``name, units, default, low, high, source``.
-        ``low``/``high`` are NaN where the model gives no plausible range.
+        (``Name[element]``); columns ``name, units, default, low, high, hard_low,
+        hard_high, hard_rule, source``. ``low``/``high`` are the plausible range (NaN
+        where the model gives none); ``hard_low``/``hard_high`` the hard limits and
+        ``hard_rule`` their rule (:mod:`renaissance.hard_limits`; NaN: no limit).
     """
     section = main_section(Path(model_file))
     subscript_elements = {
@@ -82,6 +96,10 @@ def parameter_table(model_file: Path) -> pd.DataFrame:
         ):
             continue
         limits = (*tuple(element.limits), None, None)
+        low = np.nan if limits[0] is None else float(limits[0])
+        high = np.nan if limits[1] is None else float(limits[1])
+        rule = rule_of(element.name, element.units)
+        hard_low, hard_high = limits_of(rule, low, high)
         for component in element.components:
             if not _is_constant(component.ast):
                 continue
@@ -91,8 +109,11 @@ def parameter_table(model_file: Path) -> pd.DataFrame:
                         "name": label,
                         "units": element.units,
                         "default": value,
-                        "low": np.nan if limits[0] is None else float(limits[0]),
-                        "high": np.nan if limits[1] is None else float(limits[1]),
+                        "low": low,
+                        "high": high,
+                        "hard_low": hard_low,
+                        "hard_high": hard_high,
+                        "hard_rule": rule,
                         "source": element.documentation,
                     }
                 )

@@ -12,13 +12,17 @@ statistical description of real districts.
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from renaissance.input_errors import InputError
 from renaissance.paths import MODEL_DIRECTORY, MODEL_FILE
+from renaissance.roster_schema import SEGMENTS as SCHEMA_SEGMENTS
+from renaissance.roster_schema import RosterError, check_roster
 
 ROSTERS = {"showcase": MODEL_DIRECTORY, "national": MODEL_DIRECTORY / "national"}
 """Folders of the rosters shipped with the model."""
@@ -35,7 +39,7 @@ person and home goods lose ground, and 0.38 in 1991 puts 2015 inside F06's range
 NATIONAL_EXPORTS_1991 = 130000.0
 """Initial National Manufacturing Exports of the model, M€/year."""
 
-SEGMENTS = ["Person Goods", "Home Goods", "Mechanics", "Food"]
+SEGMENTS = list(SCHEMA_SEGMENTS)
 """The Segment range of the model, in its order (segment_number is the 1-based position)."""
 SEGMENT_COUNTS = {"Person Goods": 55, "Home Goods": 27, "Mechanics": 42, "Food": 17}
 """Assumption: districts by segment, grouping the ISTAT 2011 specialisations as recalled
@@ -131,15 +135,35 @@ SOURCE = (
 
 
 def read_roster(roster: str | Path = "showcase") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read a roster's ``districts.csv`` and ``regions.csv``.
+    """Read a roster's ``districts.csv`` and ``regions.csv``, checked against the schema.
 
     Parameters
     ----------
     roster : {"showcase", "national"} or path
         A roster name or a folder holding the two files.
+
+    Raises
+    ------
+    renaissance.roster_schema.RosterError
+        The folder lacks a file, or the files break the schema (every problem listed).
     """
     folder = _roster_folder(roster)
+    _checked(folder)
     return pd.read_csv(folder / "districts.csv"), pd.read_csv(folder / "regions.csv")
+
+
+def _checked(folder: Path, shown: Path | None = None) -> None:
+    """:func:`~renaissance.roster_schema.check_roster`, once per content of the files."""
+    stamps = []
+    for name in ("districts.csv", "regions.csv"):
+        status = (folder / name).stat()
+        stamps.append((status.st_mtime_ns, status.st_size, status.st_ino))
+    _check_once(folder.resolve(), str(shown or folder), tuple(stamps))
+
+
+@functools.lru_cache(maxsize=16)
+def _check_once(folder: Path, shown: str, stamps: tuple) -> None:
+    check_roster(folder, Path(shown))
 
 
 def _roster_folder(roster: str | Path) -> Path:
@@ -148,21 +172,32 @@ def _roster_folder(roster: str | Path) -> Path:
     folder = Path(roster)
     for name in ("districts.csv", "regions.csv"):
         if not (folder / name).is_file():
-            raise FileNotFoundError(
-                f"roster {str(roster)!r}: {folder / name} does not exist; a roster is one of "
-                f"{sorted(ROSTERS)} or a folder with districts.csv and regions.csv"
+            raise RosterError(
+                [
+                    InputError(
+                        folder / name,
+                        "",
+                        f"roster {str(roster)!r}: the file does not exist; a roster is one of "
+                        f"{sorted(ROSTERS)} or a folder with districts.csv and regions.csv",
+                    )
+                ]
             )
     return folder
 
 
 def model_for_roster(roster: str | Path, directory: Path) -> Path:
-    """Copy the model and a roster's two CSV files into ``directory``; return the model path."""
+    """Copy the model and a roster's two CSV files into ``directory``; return the model path.
+
+    The copies are checked against the roster schema (so what the model reads is what
+    was checked), with messages naming the roster's own files.
+    """
     folder = _roster_folder(roster)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(MODEL_FILE, directory / MODEL_FILE.name)
     for name in ("districts.csv", "regions.csv"):
         shutil.copyfile(folder / name, directory / name)
+    _checked(directory, folder)
     return directory / MODEL_FILE.name
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from renaissance.outputs import OutputError, check_output_directory, output_directory
+from renaissance.input_errors import InputError
+from renaissance.interrupts import deferred_interrupts
+from renaissance.limits import add_limit_arguments
+from renaissance.outputs import check_output_directory, output_directory
 from renaissance.scenarios import ScenarioError, library_names, load_scenario
 
 BAD_INPUT = 2
@@ -67,7 +70,7 @@ def _validate(args) -> int:
     for reference in args.files:
         try:
             scenario = load_scenario(reference)
-        except ScenarioError as error:
+        except InputError as error:
             _error("validate", error)
             status = BAD_INPUT
             continue
@@ -82,16 +85,20 @@ def _validate(args) -> int:
 def _run(args) -> int:
     from renaissance.comparison import netcdf_ready, run_scenarios
     from renaissance.engine.results import to_table
+    from renaissance.safe_names import file_in
 
     scenarios = _load_all(args.files)
     check_output_directory(args.output, args.overwrite)
     with output_directory(args.output, args.overwrite) as scratch:
         for scenario in scenarios:
             result = run_scenarios([scenario], quiet=args.quiet).isel(scenario=0, drop=False)
-            netcdf_ready(result).to_netcdf(scratch / f"{scenario.name}.nc", engine="netcdf4")
+            with deferred_interrupts():  # an interrupt inside HDF5 can hang its close
+                netcdf_ready(result).to_netcdf(
+                    file_in(scratch, scenario.name, ".nc"), engine="netcdf4"
+                )
             to_table(
                 result.drop_vars([c for c in result.coords if c not in result.dims and c != "time"])
-            ).to_csv(scratch / f"{scenario.name}.csv")
+            ).to_csv(file_in(scratch, scenario.name, ".csv"))
     if not args.quiet:
         print(f"wrote {len(scenarios)} scenario(s) to {args.output}", file=sys.stderr)
     return 0
@@ -166,7 +173,8 @@ def _compare(args) -> int:
                 f"{scenarios[0].horizon.start:g}-{scenarios[0].horizon.stop:g}",
             )
     with output_directory(args.output, args.overwrite) as scratch:
-        netcdf_ready(results).to_netcdf(scratch / "results.nc", engine="netcdf4")
+        with deferred_interrupts():  # an interrupt inside HDF5 can hang its close
+            netcdf_ready(results).to_netcdf(scratch / "results.nc", engine="netcdf4")
         outputs = write_comparison_outputs(
             results, meta, scratch, reference=reference, windows=windows
         )
@@ -182,9 +190,15 @@ def _compare(args) -> int:
 def _schema(args) -> int:
     import json
 
-    from renaissance.scenarios import json_schema
+    if args.what == "roster":
+        from renaissance.roster_schema import table_schema
 
-    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+        schema = table_schema()
+    else:
+        from renaissance.scenarios import json_schema
+
+        schema = json_schema()
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0
 
 
@@ -192,9 +206,11 @@ def _guarded(command: str, handler):
     """Map bad input to exit 2 and failures while running to exit 1, with the message."""
 
     def run(args) -> int:
+        from renaissance.engine.errors import ModelStructureError, UnsupportedFeatureError
+
         try:
             return handler(args)
-        except (ScenarioError, OutputError) as error:
+        except (InputError, UnsupportedFeatureError, ModelStructureError) as error:
             _error(command, error)
             return BAD_INPUT
         except (RuntimeError, FloatingPointError, MemoryError, OSError) as error:
@@ -224,12 +240,22 @@ def add_scenario_commands(subparsers) -> None:
     parser.set_defaults(handler=_guarded("list", _list))
 
     parser = subparsers.add_parser(
-        "schema", help="print the JSON Schema of scenario files (for editors)"
+        "schema",
+        help="print the JSON Schema of scenario files (for editors), or the roster schema",
+    )
+    parser.add_argument(
+        "what",
+        nargs="?",
+        default="scenario",
+        choices=("scenario", "roster"),
+        help="scenario (default): JSON Schema of scenario files; roster: Table Schema of "
+        "districts.csv and regions.csv",
     )
     parser.set_defaults(handler=_guarded("schema", _schema))
 
     parser = subparsers.add_parser("validate", help="check scenario files without running them")
     parser.add_argument("files", nargs="+", metavar="FILE", help="scenario files or names")
+    add_limit_arguments(parser)
     parser.set_defaults(handler=_guarded("validate", _validate))
 
     for name, handler, text in (
@@ -257,6 +283,7 @@ def add_scenario_commands(subparsers) -> None:
             help="replace an existing output folder once the new one is done",
         )
         parser.add_argument("--quiet", action="store_true", help="no progress messages")
+        add_limit_arguments(parser)
         if name == "compare":
             parser.add_argument(
                 "--reference",

@@ -36,7 +36,7 @@ import threading
 
 import numpy as np
 
-from renaissance.engine.integrators import RPREC, Recorder
+from renaissance.engine.integrators import RPREC, clock
 from renaissance.engine.tape import WORK, Slot, Tape, TraceError, Tracer
 
 LANES = 8
@@ -356,20 +356,9 @@ def _cache_key(state, keys):
 
 @functools.lru_cache(maxsize=64)
 def _clock(t0: float, dt: float, final_time: float, saveper: float):
-    """Evaluation times, save rows (-1: not saved) and saved times, as run_fixed's clock."""
-    from renaissance.engine.plan import RunState
-
-    recorder = Recorder.__new__(Recorder)
-    recorder.state = RunState({}, [], [], 1, t0, dt, final_time, saveper, [])
-    times, saves = [], []
-    t = t0
-    while t + dt * RPREC < final_time:
-        times.append(t)
-        saves.append(recorder.is_save_time(t))
-        t = t + dt
-    times.append(t)
-    saves.append(recorder.is_save_time(t))
-    times, saves = np.array(times), np.array(saves)
+    """Evaluation times, save rows (-1: not saved) and saved times, as run_fixed's clock
+    (``t0 + k dt``: :func:`renaissance.engine.integrators.clock`)."""
+    times, saves = clock(t0, dt, final_time, saveper)
     rows = np.where(saves, np.cumsum(saves) - 1, -1).astype(np.int64)
     decimals = -int(np.log10(dt * RPREC))
     saved = tuple(float(np.round(t, decimals)) for t in times[saves])

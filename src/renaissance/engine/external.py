@@ -6,11 +6,38 @@ Cell ranges, the ``*`` (transposed) suffix and named ranges are read by PySD's o
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from pathlib import Path
 
 import numpy as np
 from pysd.py_backend.external import ExtConstant, ExtLookup
+
+from renaissance.engine.errors import ModelFileError
+
+
+@contextlib.contextmanager
+def reading(file, root: Path, name: str):
+    """Turn a failure to read a data file into a :class:`ModelFileError` naming it.
+
+    Parameters
+    ----------
+    file : str
+        The file as the model names it (relative to ``root``).
+    root : pathlib.Path
+        The model's folder.
+    name : str
+        The variable or subscript range that reads it.
+    """
+    try:
+        yield
+    except ModelFileError:
+        raise
+    except Exception as error:  # PySD's readers: FileNotFoundError, ValueError, KeyError …
+        message = " ".join(str(error).split()) or type(error).__name__
+        raise ModelFileError(
+            Path(root) / str(file), name, f"cannot be read for {name!r}: {message}"
+        ) from None
 
 
 def read_constant(ast, coords: dict, root: Path, name: str) -> np.ndarray:
@@ -20,9 +47,9 @@ def read_constant(ast, coords: dict, root: Path, name: str) -> np.ndarray:
     -------
     ndarray of shape ``tuple(len(v) for v in coords.values())``.
     """
-    reader = ExtConstant(ast.file, ast.tab, ast.cell, coords, root, coords, name)
-    with warnings.catch_warnings():
+    with reading(ast.file, root, name), warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        reader = ExtConstant(ast.file, ast.tab, ast.cell, coords, root, coords, name)
         reader.initialize()
     data = reader.data
     if hasattr(data, "transpose"):
@@ -32,8 +59,11 @@ def read_constant(ast, coords: dict, root: Path, name: str) -> np.ndarray:
 
 def read_lookup(ast, coords: dict, root: Path, name: str) -> tuple[np.ndarray, np.ndarray]:
     """``(x, y)`` of a ``GET … LOOKUPS`` component: x of shape (n,), y of (*sizes, n)."""
-    reader = ExtLookup(ast.file, ast.tab, ast.x_row_or_col, ast.cell, coords, root, coords, name)
-    return _series(reader, coords, "lookup_dim")
+    with reading(ast.file, root, name):
+        reader = ExtLookup(
+            ast.file, ast.tab, ast.x_row_or_col, ast.cell, coords, root, coords, name
+        )
+        return _series(reader, coords, "lookup_dim")
 
 
 def read_data(ast, keyword, coords: dict, root: Path, name: str):
@@ -45,10 +75,11 @@ def read_data(ast, keyword, coords: dict, root: Path, name: str):
     from pysd.py_backend.external import ExtData
 
     method = (keyword or "interpolate").replace(" ", "_")
-    reader = ExtData(
-        ast.file, ast.tab, ast.time_row_or_col, ast.cell, method, coords, root, coords, name
-    )
-    times, values = _series(reader, coords, "time")
+    with reading(ast.file, root, name):
+        reader = ExtData(
+            ast.file, ast.tab, ast.time_row_or_col, ast.cell, method, coords, root, coords, name
+        )
+        times, values = _series(reader, coords, "time")
     return times, values, method
 
 

@@ -25,6 +25,9 @@ variable 4,653 cells) ran 20 % faster in chunks of 250 than of 1,000; the showca
 roster (627 cells) was the same in chunks of 500 and 2,000 and slower in chunks of 250."""
 MAX_OUTPUT_BYTES = 8 * 2**30
 """Refuse a run whose recorded results would exceed this (bytes), before integrating."""
+WORK_COPIES = 6
+"""Copies of every variable a fixed-step pass holds at once, in the memory estimate: the
+environment, four Runge-Kutta stages and the temporaries of one evaluation."""
 ADAPTIVE = ("RK45", "RK23", "DOP853", "LSODA", "BDF", "Radau")
 BACKENDS = ("auto", "vm", "numpy")
 """How fixed-step runs execute the plan: ``vm`` traces the step into a tape run by the
@@ -36,18 +39,49 @@ else numpy. Results agree to rounding (the tape is checked against numpy when bu
 def read_abstract_model(path: Path, use_cache: bool = True):
     """Parse a Vensim ``.mdl`` file with PySD's translator (nothing is written beside it).
 
+    The text is checked first (:mod:`renaissance.engine.model_text`); a parser failure is
+    a :class:`~renaissance.engine.errors.ModelFileError` naming the file, line and column.
     The parsed model is cached by file content (see :mod:`renaissance.engine.cache`).
     """
+    from parsimonious.exceptions import ParsimoniousError
+
     from renaissance.engine import cache
+    from renaissance.engine.model_text import check_model_text, check_subscript_ranges
+
+    # what PySD's parser and translator raise on text they cannot read
+    parser_errors = (
+        ParsimoniousError,
+        RecursionError,
+        ValueError,
+        KeyError,
+        IndexError,
+        TypeError,
+        AttributeError,
+        OSError,
+        NotImplementedError,
+    )
+
+    text = check_model_text(Path(path))
 
     def parse(model_file):
+        import warnings
+
         from pysd.translators.vensim.vensim_file import VensimFile
 
-        vensim = VensimFile(Path(model_file).resolve())
-        vensim.parse()
-        return vensim.get_abstract_model()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # the encoding guess
+                vensim = VensimFile(Path(model_file).resolve())
+                vensim.parse()
+                return vensim.get_abstract_model()
+        except parser_errors as error:  # the parser's own exceptions, in words
+            from renaissance.engine.model_text import parse_error
 
-    return cache.load(Path(path), parse) if use_cache else parse(path)
+            raise parse_error(Path(model_file), text, error) from None
+
+    abstract = cache.load(Path(path), parse) if use_cache else parse(path)
+    check_subscript_ranges(Path(path), abstract)
+    return abstract
 
 
 def file_sha256(path: Path) -> str:
@@ -148,7 +182,32 @@ class Model:
         )
         return int(min(DEFAULT_CHUNK, max(1, CHUNK_CELLS // max(1, largest))))
 
-    def _check_output_size(self, state, keys, members: int) -> None:
+    def _check_output_size(self, state, keys, members: int, chunk: int | None = None) -> None:
+        """Refuse, before integrating, a run past the step or memory limits.
+
+        The estimate counts the recorded results (twice: chunks are joined, then wrapped),
+        the working arrays of one chunk (every variable, :data:`WORK_COPIES` times: the
+        state, Runge-Kutta stages, temporaries) and the clock (one time and one row index
+        per step). See :mod:`renaissance.limits`.
+        """
+        from renaissance.engine.errors import WorkLimitError
+        from renaissance.engine.integrators import step_count
+        from renaissance.limits import current_limits, gibibytes
+
+        limits = current_limits()
+        if "time_step" in state.dynamic_controls:
+            steps = (state.final_time - state.t0) / state.dt
+        else:
+            steps = step_count(state.t0, state.dt, state.final_time)
+        if steps > limits.max_steps:
+            raise WorkLimitError(
+                self.path.name,
+                "TIME STEP",
+                f"{steps:,.0f} steps from INITIAL TIME {state.t0:g} to FINAL TIME "
+                f"{state.final_time:g} at TIME STEP {state.dt:g}; at most {limits.max_steps:,} "
+                "are allowed (a longer run would not finish in reasonable time): use a larger "
+                "TIME STEP, or raise the limit with --max-steps",
+            )
         saves = (state.final_time - state.t0) / state.saveper + 1
         cells = sum(self.plan.cell_counts[k] for k in keys)
         needed = 8 * saves * members * cells
@@ -157,6 +216,26 @@ class Model:
                 f"the results would need {needed / 2**30:.1f} GiB ({members} members x "
                 f"{cells} cells x {saves:.0f} save times); pass return_columns=[...] with the "
                 f"variables you need, a larger saveper, or fewer members per call"
+            )
+        everything = sum(self.plan.cell_counts.values())
+        working = 8 * WORK_COPIES * min(members, chunk or members) * everything
+        total = 2 * needed + working + 24 * (steps + 1)
+        allowed = limits.memory_allowed()
+        if total > allowed:
+            source = (
+                "--memory-limit"
+                if limits.memory_bytes is not None
+                else "80% of the memory available now"
+            )
+            raise WorkLimitError(
+                self.path.name,
+                "memory",
+                f"the run would need about {gibibytes(total)} ({members:,} members x "
+                f"{cells:,} cells x {saves:,.0f} save times of results, "
+                f"{min(members, chunk or members):,} members x {everything:,} cells of working "
+                f"arrays, {steps:,.0f} steps); {gibibytes(allowed)} may be used ({source}): "
+                "return fewer variables, save less often, run fewer members, or raise the "
+                "limit with --memory-limit",
             )
 
     def run(
@@ -300,7 +379,7 @@ class Model:
                 P.slice_members(initial_states, start, stop, members),
             )
             if start == 0:
-                self._check_output_size(state, keys, members)
+                self._check_output_size(state, keys, members, step)
             if integrator in FIXED_STEP:
                 # one backend for the whole call: once a chunk needs numpy, all do
                 rec = None if "numpy" in used else self._run_on_machine(state, keys, integrator)
@@ -411,5 +490,10 @@ def load_model(path, engine: str = "fast", backend: str = "auto"):
             RuntimeWarning,
             stacklevel=2,
         )
-        return PySDModel(path)
+        try:
+            return PySDModel(path)
+        except UnsupportedFeatureError as pysd_err:
+            raise UnsupportedFeatureError(
+                f"{path.name}: the fast engine cannot run it ({err}), nor can PySD ({pysd_err})"
+            ) from None
     return Model(path, plan, backend)

@@ -199,8 +199,18 @@ class Plan:
         )
         if "initial_time" in dynamic:
             raise UnsupportedFeatureError("time-dependent INITIAL TIME")
+        if not all(np.isfinite(v) for v in (t0, dt, final, saveper)):
+            raise ModelStructureError(
+                f"INITIAL TIME ({t0}), FINAL TIME ({final}), TIME STEP ({dt}) and SAVEPER "
+                f"({saveper}) must be finite numbers"
+            )
         if dt <= 0 or saveper <= 0:
             raise ModelStructureError(f"TIME STEP ({dt}) and SAVEPER ({saveper}) must be > 0")
+        if final < t0:
+            raise ModelStructureError(
+                f"FINAL TIME ({final:g}) is before INITIAL TIME ({t0:g}); a run goes forward "
+                "in time"
+            )
         # TIME STEP, FINAL TIME and SAVEPER may change during the run (PySD re-reads
         # them every step); all members share them, since they share one clock
         controls = tuple(k for k in ("time_step", "final_time", "saveper") if k in dynamic)

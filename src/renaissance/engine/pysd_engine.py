@@ -1,7 +1,9 @@
 """PySD as an engine behind the same ``run``/``run_ensemble`` interface (reference, fallback).
 
 PySD integrates one parameter set at a time with Euler; ensembles are run member by
-member. PySD writes its translated ``.py`` file beside the ``.mdl`` (its own behaviour).
+member. PySD writes its translated ``.py`` file beside the ``.mdl`` (its own behaviour);
+the translation is made through :mod:`renaissance.engine.pysd_translation`, which
+sanitises the model's comments and checks the generated code before it is imported.
 """
 
 from __future__ import annotations
@@ -28,9 +30,16 @@ class PySDModel:
 
         self.path = Path(path)
         self.sha256 = file_sha256(self.path)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            self._model = pysd.read_vensim(str(self.path))
+        from renaissance.engine.errors import UnsupportedFeatureError
+        from renaissance.engine.pysd_translation import translate
+
+        python_file = translate(self.path)  # checked: no text from the file runs
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self._model = pysd.load(str(python_file))
+        except NotImplementedError as error:
+            raise UnsupportedFeatureError(f"PySD cannot run {self.path.name}: {error}") from None
         doc = self._model.doc
         self._units = dict(zip(doc["Real Name"], doc["Units"].fillna(""), strict=True))
 

@@ -40,7 +40,15 @@ class Subscripts:
                 )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self._manager = SubscriptManager(abstract_ranges, root)
+            try:
+                self._manager = SubscriptManager(abstract_ranges, root)
+            except Exception as error:  # a GET DIRECT SUBSCRIPT file missing or unreadable
+                from renaissance.engine.errors import ModelFileError
+
+                message = " ".join(str(error).split()) or type(error).__name__
+                raise ModelFileError(
+                    root, "subscript ranges", f"cannot be read: {message}"
+                ) from None
         self.ranges: dict[str, list[str]] = {
             name: list(elements) for name, elements in self._manager.subscripts.items()
         }

@@ -64,12 +64,20 @@ def boolean(node: Node) -> bool:
     return node.value
 
 
-def integer(node: Node, low: int | None = None) -> int:
+def integer(node: Node, low: int | None = None, high: int | None = None) -> int:
+    """A whole number within ``[low, high]``."""
     if isinstance(node.value, bool) or not isinstance(node.value, int):
         raise node.error(f"expected a whole number, got {_shown(node)}")
     if low is not None and node.value < low:
-        raise node.error(f"{node.value} is below the smallest allowed value {low}")
+        raise node.error(f"{_shown_number(node.value)} is below the smallest allowed value {low}")
+    if high is not None and node.value > high:
+        raise node.error(f"{_shown_number(node.value)} is above the largest allowed value {high}")
     return node.value
+
+
+def _shown_number(value: int) -> str:
+    text = str(value)
+    return text if len(text) <= 24 else f"{text[:12]}…({len(text)} digits)"
 
 
 def number(
@@ -83,17 +91,20 @@ def number(
     value = node.value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise node.error(f"expected a number, got {_shown(node)}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise node.error(f"{value} is not a finite number")
     unit = f" {units}" if units else ""
+    interval = f"{'(' if low_open else '['}{_format(low)}, {_format(high)}]{unit}"
+    try:
+        value = float(value)
+    except OverflowError:  # an integer beyond the largest float (about 1.8e308)
+        raise node.error(
+            f"{_shown_number(value)} is too large to be a number (allowed: {interval})"
+        ) from None
+    if not math.isfinite(value):
+        raise node.error(f"{value} is not a finite number (allowed: {interval})")
     below = low is not None and (value <= low if low_open else value < low)
     above = high is not None and value > high
     if below or above:
-        interval = f"{'(' if low_open else '['}{_format(low)}, {_format(high)}]"
-        raise node.error(
-            f"{_format(value)}{unit} is outside the allowed range {interval}{unit}{escape}"
-        )
+        raise node.error(f"{_format(value)}{unit} is outside the allowed range {interval}{escape}")
     return value
 
 

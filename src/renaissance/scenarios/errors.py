@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from renaissance.input_errors import InputError
 
-class ScenarioError(ValueError):
+
+class ScenarioError(InputError):
     """A scenario file is missing, malformed or asks for something the model cannot do.
 
     Parameters
@@ -17,16 +19,3 @@ class ScenarioError(ValueError):
     line, column : int, optional
         1-based position of the key in the file, when known.
     """
-
-    def __init__(
-        self, file, key: str, message: str, line: int | None = None, column: int | None = None
-    ):
-        self.file = str(file)
-        self.key = key
-        self.message = message
-        self.line = line
-        self.column = column
-        where = self.file
-        if line is not None:
-            where += f":{line}" + (f":{column}" if column is not None else "")
-        super().__init__(f"{where}: {key + ': ' if key else ''}{message}")

@@ -21,6 +21,7 @@ import xarray as xr
 from renaissance._version import __version__
 from renaissance.engine import load_model
 from renaissance.engine.params import overlay_table, split_cell
+from renaissance.leftovers import remove_roster_leftovers, roster_prefix
 from renaissance.paths import MODEL_FILE
 from renaissance.roster import model_for_roster
 from renaissance.scenarios.schema import ALLOCATIONS, SHOCK_HOOKS, Scenario
@@ -200,7 +201,8 @@ def prepare_scenario(scenario: Scenario) -> PreparedScenario:
         if scenario.roster == "showcase":
             model = load_model(MODEL_FILE)
         else:
-            with tempfile.TemporaryDirectory(prefix="renaissance-roster-") as folder:
+            remove_roster_leftovers()
+            with tempfile.TemporaryDirectory(prefix=roster_prefix()) as folder:
                 model = load_model(model_for_roster(scenario.roster, Path(folder)))
     h = scenario.horizon
     options = {

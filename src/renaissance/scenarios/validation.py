@@ -3,7 +3,9 @@
 Names are checked against the model and the scenario's roster
 (:mod:`renaissance.scenarios.vocabulary`); numbers against the model's plausible ranges
 (the parameter table), which ``allow_out_of_range: true`` lifts for ``parameters`` and
-``exogenous`` (never for hard limits such as a negative budget).
+``exogenous``, and against hard limits, which nothing lifts: a parameter's limits from
+its units and name (:mod:`renaissance.hard_limits`: a zero time constant, a negative
+rate, a share above 1), and those of the keys (a negative budget).
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from renaissance import hard_limits
 from renaissance.engine.params import split_cell
+from renaissance.limits import current_limits
 from renaissance.roster import ROSTERS
+from renaissance.safe_names import name_problem
 from renaissance.scenarios import checks
 from renaissance.scenarios.inheritance import POLICY_KEYS, SHOCK_KEYS
 from renaissance.scenarios.nodes import Node
@@ -30,6 +35,8 @@ from renaissance.scenarios.schema import (
 )
 from renaissance.scenarios.vocabulary import LEVER_PREFIXES, Vocabulary, vocabulary
 
+MAX_SEED = 2**63 - 1
+"""Largest seed: seeds are stored as 64-bit signed integers in the results."""
 MODEL_START = 1991.0
 """INITIAL TIME of the model: every run starts from its 1991 calibration."""
 LATEST_YEAR = 2100.0
@@ -48,7 +55,7 @@ _TARGET_KEYS = {
 def build_scenario(root: Node, files: list) -> Scenario:
     """Validate the merged document ``root`` (from :func:`inheritance.read_chain`)."""
     top = checks.mapping(root, root.value.keys(), required=("name", "description"))
-    name = checks.text(top["name"])
+    name = _name(top["name"])
     description = checks.text(top["description"])
     roster = _roster(top.get("roster"))
     words = vocabulary(roster)
@@ -59,7 +66,7 @@ def build_scenario(root: Node, files: list) -> Scenario:
         if "integrator" in top
         else "euler"
     )
-    seed = checks.integer(top["seed"], low=0) if "seed" in top else 0
+    seed = checks.integer(top["seed"], low=0, high=MAX_SEED) if "seed" in top else 0
     parameters = _parameters(top.get("parameters"), words, allow)
     exogenous = _exogenous(
         top.get("exogenous"), words, allow, {split_cell(k)[0] for k, _ in parameters}
@@ -84,6 +91,15 @@ def build_scenario(root: Node, files: list) -> Scenario:
         extends=extends,
         files=tuple(files),
     )
+
+
+def _name(node: Node) -> str:
+    """The scenario's name: it names result files, so it must be a safe file name."""
+    if isinstance(node.value, str):
+        problem = name_problem(node.value.strip())
+        if problem is not None and node.value.strip():
+            raise node.error(f"{node.value!r}: {problem}")
+    return checks.text(node)
 
 
 def _roster(node: Node | None) -> str:
@@ -129,6 +145,14 @@ def _horizon(node: Node | None) -> Horizon:
         if "dt" in fields
         else default.dt
     )
+    steps = span / dt
+    limit = current_limits().max_steps
+    if steps > limit:
+        raise fields["dt"].error(
+            f"dt {dt:g} year gives {steps:.3g} steps from {MODEL_START:g} to {stop:g}; at most "
+            f"{limit:,} are allowed (a run of that many would not finish in reasonable time): "
+            f"use dt >= {span / limit:.3g}, or raise the limit with --max-steps"
+        )
     saveper = (
         checks.number(fields["saveper"], dt, stop - start, units="year")
         if "saveper" in fields
@@ -180,9 +204,17 @@ def _reserved(node: Node, name: str) -> None:
 
 
 def _in_range(node: Node, words: Vocabulary, name: str, dims, cell, allow: bool) -> float:
-    """A finite number within the parameter table's range of ``name`` (any number if
-    ``allow`` or the table gives no range)."""
+    """A finite number within the hard limits of ``name`` (never lifted) and within the
+    parameter table's plausible range (unless ``allow`` or the table gives no range)."""
     low, high, units = words.range_of(name, dims, cell)
+    value = checks.number(node, units=units)
+    rule, hard_low, hard_high = words.hard_limit_of(name, dims, cell)
+    broken = hard_limits.violation(value, rule, hard_low, hard_high)
+    if broken is not None:
+        raise node.error(
+            f"{value:g}{' ' + units if units else ''} is {broken} for {name!r}; no model run "
+            "can use it (allow_out_of_range does not lift hard limits)"
+        )
     return checks.number(
         node,
         None if allow or math.isnan(low) else low,

@@ -83,6 +83,21 @@ class Vocabulary:
             return float(rows["low"].min()), float(rows["high"].max()), str(rows["units"].iat[0])
         return np.nan, np.nan, ""
 
+    def hard_limit_of(self, name: str, dims: tuple[str, ...], cell: tuple[str, ...] | None):
+        """``(rule, hard_low, hard_high)`` of a parameter (:mod:`renaissance.hard_limits`);
+        ``("signed", nan, nan)`` (any finite number) if the table does not list it."""
+        table = self._indexed_parameters
+        candidates = [name, f"{name}[{','.join(dims)}]"]
+        if cell:
+            candidates.insert(0, f"{name}[{','.join(cell)}]")
+        rows = table.loc[[c for c in candidates if c in table.index]]
+        if not len(rows):
+            rows = table[table.index.str.startswith(f"{name}[")]
+        if not len(rows) or "hard_rule" not in rows:
+            return "signed", np.nan, np.nan
+        row = rows.iloc[0]
+        return str(row["hard_rule"]), float(row["hard_low"]), float(row["hard_high"])
+
     def default_of(self, name: str, dims: tuple[str, ...], cell: tuple[str, ...]) -> float:
         """The model's value of one cell of a constant (from the parameter table)."""
         table = self._indexed_parameters

@@ -1,0 +1,58 @@
+"""Ctrl-C and SIGTERM end a command cleanly: nothing half-written is left behind.
+
+:func:`terminate_as_interrupt` makes SIGTERM raise :class:`KeyboardInterrupt` like
+Ctrl-C, so that the ``finally`` blocks that remove temporary folders run on both.
+:func:`deferred_interrupts` holds both signals back while a file is being written by a
+C library (netCDF/HDF5): an exception raised inside such a call can leave the library in
+a state where closing the file hangs. The signal takes effect as soon as the write ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt():
+    """Within the block, SIGTERM raises KeyboardInterrupt (as Ctrl-C does)."""
+    if not _main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def deferred_interrupts():
+    """Hold SIGINT and SIGTERM until the block ends, then raise KeyboardInterrupt."""
+    if not _main_thread():
+        yield
+        return
+    received = []
+
+    def remember(signum, frame):
+        received.append(signum)
+
+    previous = {
+        number: signal.signal(number, remember) for number in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if received:
+        raise KeyboardInterrupt(f"signal {received[0]}")
