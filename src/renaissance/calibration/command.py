@@ -130,6 +130,14 @@ def add_calibrate_command(subparsers) -> argparse.ArgumentParser:
         metavar="TARGET",
         help="target ids an accepted set may miss (recorded in ensemble.md); default: none",
     )
+    parser.add_argument(
+        "--chain-starts",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="with --ensemble: start the chains from the sets of FILE (an earlier "
+        "accepted.csv) that meet the required targets, instead of the best fit",
+    )
     parser.add_argument("--no-figure", action="store_true", help="skip fit.png")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing DIR")
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
@@ -163,6 +171,16 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
         return _error("--starts, --screening and --max-iterations must be at least 1")
     if args.ensemble < 0 or args.steps < 1:
         return _error("--ensemble must be 0 or more and --steps at least 1")
+    chain_starts = None
+    if args.chain_starts is not None:
+        import pandas as pd
+
+        if not args.chain_starts.is_file():
+            return _error(f"{args.chain_starts}: no such file (--chain-starts)")
+        try:
+            chain_starts = pd.read_csv(args.chain_starts)
+        except (ValueError, pd.errors.ParserError) as err:
+            return _error(f"{args.chain_starts}: not a readable CSV table: {err}")
     if args.profiles < 0 or args.profiles == 1:
         return _error("--profiles must be 0 (none) or at least 2")
     pwt_file = args.pwt or Path(args.targets).parent / PWT_FILE_NAME
@@ -206,6 +224,7 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
             ),
             *(["--parameters", *args.parameters] if args.parameters else []),
             *(["--allow-miss", *args.allow_miss] if args.allow_miss else []),
+            *(["--chain-starts", str(args.chain_starts)] if args.chain_starts else []),
         ]
     )
     try:
@@ -226,7 +245,13 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
             write_outputs(result, staging, command, figure=not args.no_figure)
             if args.ensemble:
                 sample = calibrate_ensemble(
-                    result, args.ensemble, args.steps, seed, args.allow_miss, progress=say
+                    result,
+                    args.ensemble,
+                    args.steps,
+                    seed,
+                    args.allow_miss,
+                    progress=say,
+                    starts=chain_starts,
                 )
                 write_ensemble_outputs(sample, args.allow_miss, staging, command)
     except Exception as err:  # the calibration failed: report, leave no partial output

@@ -447,7 +447,13 @@ def ensemble_markdown(sample: ChainSample, allowed_misses, command: str) -> str:
 
 
 def calibrate_ensemble(
-    fit, chains: int, steps: int, seed: int, allowed_misses=(), progress=None
+    fit,
+    chains: int,
+    steps: int,
+    seed: int,
+    allowed_misses=(),
+    progress=None,
+    starts=None,
 ) -> ChainSample:
     """ABC-MCMC over :data:`ENSEMBLE_PARAMETERS`, started from a point fit.
 
@@ -460,12 +466,16 @@ def calibrate_ensemble(
         See :func:`abc_mcmc`.
     allowed_misses : sequence of str
         Target ids a set may miss (reported); all others are required.
+    starts : pandas.DataFrame, optional
+        Parameter sets (an earlier ``accepted.csv``) to start the chains from instead of the
+        best fit: those that meet the required targets are used (a second stage, when the
+        point fit misses a target that other sets meet).
 
     Raises
     ------
     ValueError
-        The best fit misses a required target (so no chain can start): the message names
-        the targets it misses.
+        No start meets the required targets (so no chain can start): the message names
+        the targets the best fit misses.
     """
     from renaissance.calibration.problem import free_parameters
     from renaissance.paths import MODEL_FILE
@@ -484,12 +494,24 @@ def calibrate_ensemble(
 
     start = np.array([_start(parameter) for parameter in problem.parameters])
     start = np.clip(start, 0.0, 1.0)[None, :]
+    if starts is not None:
+        missing = [p.name for p in problem.parameters if p.name not in starts]
+        if missing:
+            raise ValueError(f"the chain starts lack the parameters {missing}")
+        start = np.clip(
+            np.column_stack([p.unit(starts[p.name].to_numpy()) for p in problem.parameters]),
+            0.0,
+            1.0,
+        )
     required = required_targets(problem, allowed_misses)
-    values, _ = problem.simulate(start)
-    met = problem.inside(values)[0]
+    values, ok = problem.simulate(start)
+    usable = problem.inside(values)[:, required].all(axis=1) & ok
+    if starts is not None and usable.any():
+        start = start[usable]
+    met = problem.inside(values)[int(np.argmax(usable))]
     missed = [t.id for t, inside in zip(problem.targets, met, strict=True) if not inside]
     blocking = [i for i in missed if i not in set(allowed_misses)]
-    if blocking:
+    if blocking or not usable.any():
         raise ValueError(
             f"the best point fit misses {blocking}: no chain can start; the point fit "
             f"meets {len(problem.targets) - len(missed)} of {len(problem.targets)} targets "

@@ -116,8 +116,7 @@ COMPARISONS = (
         "manufacturing_value_added_change",
         "2008-2013",
         "Italy",
-        "relative change of value added at constant prices (the source states no price "
-        "basis)",
+        "relative change of value added at constant prices (the source states no price basis)",
         _relative(_value_added),
     ),
     Comparison(
@@ -315,11 +314,24 @@ def plot_series(table: pd.DataFrame, path) -> None:
             capsize=6,
             label="model, median and 5-95%",
         )
-        axis.plot([0.25], [row["observed"] / scale], "D", color="C3", label="published")
+        if row["kind"] == "sign":  # the source's level is nominal: only its sign compares
+            word = "rise" if row["observed"] > 0 else "fall"
+            axis.annotate(
+                f"published: {word}\n(nominal; sign only)",
+                (0.25, 0),
+                fontsize=7,
+                color="C3",
+                ha="center",
+                va="bottom" if row["observed"] > 0 else "top",
+            )
+        else:
+            axis.plot([0.25], [row["observed"] / scale], "D", color="C3", label="published")
         axis.axhline(0, color="grey", lw=0.5)
         axis.set_xlim(-0.5, 0.75)
         axis.set_xticks([])
         unit = "million persons" if scale == 1e6 else str(row["unit"])
+        if row["kind"] == "sign":
+            unit = "model: relative change"
         axis.set_title(f"{row['series']}\n{row['period']} ({unit})", fontsize=8)
     for axis in list(axes.flat)[count:]:
         axis.axis("off")
