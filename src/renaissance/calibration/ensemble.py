@@ -282,7 +282,8 @@ def abc_mcmc(
     distribution is the uniform distribution on the accepted region, whatever its shape,
     so the final states are draws from it once the chains have mixed. Every step of all
     chains is one ensemble of the engine. During the first half of the steps the isotropic
-    part is adapted towards a quarter of proposals accepted.
+    part and a factor on the whole kernel are adapted towards a quarter of proposals
+    accepted.
 
     Parameters
     ----------
@@ -306,12 +307,14 @@ def abc_mcmc(
         raise ValueError("every start must meet the required targets")
     moves = np.zeros(chains, int)
     tried = taken = 0
+    width = 1.0  # factor on the whole kernel, adapted with the isotropic part
     for step in range(steps):
         # proposal: Gaussian with twice the chains' covariance (Beaumont et al. 2009) plus
         # an isotropic part, reflected at the bounds of the unit cube (a symmetric proposal
         # on the box, so the uniform prior needs no correction)
         if step <= steps // 2:  # adapt, then freeze the kernel
-            covariance = 2 * np.cov(state, rowvar=False) + scale**2 * np.eye(state.shape[1])
+            population = 2 * np.cov(state, rowvar=False) + scale**2 * np.eye(state.shape[1])
+            covariance = width**2 * population
         proposal = state + rng.multivariate_normal(np.zeros(state.shape[1]), covariance, chains)
         proposal = np.abs(proposal)
         proposal = np.where(proposal > 1, 2 - proposal, proposal)
@@ -324,6 +327,7 @@ def abc_mcmc(
         rate = float(met.mean())
         if step < steps // 2:  # adapt towards a quarter accepted, then keep the step fixed
             scale *= float(np.exp(rate - 0.25))
+            width *= float(np.exp(rate - 0.25))
         else:
             tried += chains
             taken += int(met.sum())
