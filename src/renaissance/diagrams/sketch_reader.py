@@ -1,0 +1,102 @@
+"""Read a Vensim sketch back: the objects of each view and the arrows between them.
+
+Variable lines are parsed with PySD's own sketch grammar and visitor
+(``pysd.translators.vensim.vensim_file.SketchVisitor``, which also tells shadows from
+placed variables); arrows, valves and clouds, which PySD's visitor skips, are read from
+their comma-separated fields (see :mod:`renaissance.diagrams.sketch` for the layout).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from renaissance.engine.names import normalize
+
+
+@dataclass
+class View:
+    """One view of a sketch.
+
+    Attributes
+    ----------
+    name : str
+    placed : list of str
+        Normalised names of the variables placed here (not shadows), once per placement.
+    shadows : list of str
+    arrows : list of (str, str)
+        Information arrows as (source, target) normalised names.
+    pipes : list of (str, str)
+        Pipes as (flow, stock or "cloud") from valves.
+    positions : dict
+        Object id -> (x, y, kind, label) for drawing the view.
+    """
+
+    name: str
+    placed: list[str] = field(default_factory=list)
+    shadows: list[str] = field(default_factory=list)
+    arrows: list[tuple[str, str]] = field(default_factory=list)
+    pipes: list[tuple[str, str]] = field(default_factory=list)
+    positions: dict = field(default_factory=dict)
+
+
+def read_sketch(path) -> list[View]:
+    """The views of the sketch section of the ``.mdl`` file ``path``."""
+    from pysd.translators.vensim import vensim_utils
+    from pysd.translators.vensim.vensim_file import SketchVisitor, VensimFile
+
+    sketch = VensimFile(Path(path).resolve()).sketch  # PySD's split of the file
+    grammar = vensim_utils.Grammar.get("sketch")
+    views: list[View] = []
+    objects: dict[str, str] = {}
+    valve_flow: dict[str, str] = {}
+    pending: list[list[str]] = []
+
+    def finish():
+        for fields in pending:
+            source, target = objects.get(fields[2]), objects.get(fields[3])
+            if fields[4] in ("4", "100"):  # a pipe, drawn from a valve to each end
+                views[-1].pipes.append((valve_flow.get(fields[2], "?"), target or "?"))
+            elif source and target:
+                views[-1].arrows.append((source, target))
+        pending.clear()
+        objects.clear()
+        valve_flow.clear()
+
+    last_valve = None
+    for line in sketch.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        parsed = SketchVisitor(grammar.parse(line))
+        if parsed.view_name:
+            if views:
+                finish()
+            views.append(View(parsed.view_name.strip()))
+            continue
+        fields = line.split(",")
+        if fields[0] == "10" and views:
+            key = normalize(fields[2])
+            objects[fields[1]] = key
+            if parsed.variable_name:
+                views[-1].placed.append(key)
+            else:
+                views[-1].shadows.append(key)
+            if fields[7] == "40" and last_valve is not None:  # a flow's name on its valve
+                valve_flow[last_valve] = key
+                objects[last_valve] = key
+            views[-1].positions[fields[1]] = (int(fields[3]), int(fields[4]),
+                                              "shadow" if not parsed.variable_name else
+                                              {"3": "stock", "40": "flow"}.get(fields[7], "auxiliary"),
+                                              fields[2])  # fmt: skip
+        elif fields[0] == "11" and views:
+            last_valve = fields[1]
+            views[-1].positions[fields[1]] = (int(fields[3]), int(fields[4]), "valve", "")
+        elif fields[0] == "12" and views:
+            objects[fields[1]] = "cloud"
+            views[-1].positions[fields[1]] = (int(fields[3]), int(fields[4]), "cloud", "")
+        elif fields[0] == "1" and views:
+            pending.append(fields)
+    if views:
+        finish()
+    return views
