@@ -43,7 +43,7 @@ def loop_graph(structure: ModelStructure, loops: list[Loop], polarity: dict, tit
     nodes = list(dict.fromkeys(nodes))
     lines = [
         "digraph causal_loops {",
-        f"  graph [layout=neato, overlap=false, sep=\"+14\", splines=true, mode=major, "
+        f'  graph [layout=neato, overlap=false, sep="+14", splines=true, mode=major, '
         f"fontname=Helvetica, label={quote(title)}, labelloc=t, fontsize=20, pad=0.3];",
         "  node [fontname=Helvetica, fontsize=11, shape=plaintext];",
         "  edge [arrowsize=0.7, fontname=Helvetica, fontsize=13, penwidth=1.2];",
@@ -56,16 +56,16 @@ def loop_graph(structure: ModelStructure, loops: list[Loop], polarity: dict, tit
         sign = SHOWN_SIGN.get(polarity.get((source, target), "0"), "?")
         colours = ":".join(colour[i] for i in identifiers)
         lines.append(
-            f"  {quote(source)} -> {quote(target)} [color=\"{colours}\", headlabel={quote(sign)}, "
+            f'  {quote(source)} -> {quote(target)} [color="{colours}", headlabel={quote(sign)}, '
             f'labeldistance=1.6, labelangle=-30, fontcolor="{colour[identifiers[0]]}", len=1.3];'
         )
     for loop in loops:
         marker = f"loop:{loop.identifier}"
         label = loop.identifier + ("" if loop.agrees else "\n(" + loop.polarity + "?)")
         lines.append(
-            f"  {quote(marker)} [shape=circle, style=filled, fillcolor=\"#ffffff\", "
+            f'  {quote(marker)} [shape=circle, style=filled, fillcolor="#ffffff", '
             f'color="{colour[loop.identifier]}", fontcolor="{colour[loop.identifier]}", '
-            f'penwidth=2, fontsize=14, label={quote(label)}, width=0.5, fixedsize=true];'
+            f"penwidth=2, fontsize=14, label={quote(label)}, width=0.5, fixedsize=true];"
         )
         for key in loop.variables:
             lines.append(f"  {quote(marker)} -> {quote(key)} [style=invis, len=1.6, weight=0.4];")

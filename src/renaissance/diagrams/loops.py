@@ -179,7 +179,7 @@ def _thread(graph, identifier, tagged, polarity):
     for known_signs in (True, False):
         cache: dict = {}
 
-        def paths(node, known=known_signs):
+        def paths(node, known=known_signs, cache=cache):
             if node not in cache:
                 cache[node] = _paths(graph, polarity, node, known)
             return cache[node]

@@ -86,7 +86,7 @@ def _snapshots(plan, samples: int) -> list[tuple[dict, list]]:
     required = {k for k, v in plan.variables.items() if v.kind == "aux"}
     with np.errstate(all="ignore"):
         state = plan.initialize(1, {}, required)
-        steps = max(int(round((state.final_time - state.t0) / state.dt)), 1)
+        steps = max(round((state.final_time - state.t0) / state.dt), 1)
         wanted = set(np.linspace(0, steps - 1, samples).round().astype(int).tolist())
         y, disc = state.y, state.disc
         t = state.t0

@@ -9,6 +9,8 @@ point where every feedback loop closes), then those that leave a flow.
 
 from __future__ import annotations
 
+import itertools
+
 
 def unranked_links(edges: list[tuple[str, str, bool, int]]) -> set[tuple[str, str]]:
     """Breakable edges to leave out of the ranking so that the rest has no cycle.
@@ -66,7 +68,7 @@ def _find_cycle(edges: dict) -> list[tuple[str, str]] | None:
                 if state.get(child) == 1:
                     start = path.index(child)
                     nodes = [*path[start:], child]
-                    return list(zip(nodes[:-1], nodes[1:], strict=True))
+                    return list(itertools.pairwise(nodes))
                 if not state.get(child):
                     state[child] = 1
                     path.append(child)

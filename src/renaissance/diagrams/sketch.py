@@ -95,7 +95,8 @@ def _view(structure: ModelStructure, sector: str, polarity: dict) -> str:
             valves[key] = next(counter)
             lines.append(f"11,{valves[key]},48,{x},{y},6,8,34,3,0,0,1,0,0,0")
             ids[key] = next(counter)
-            lines.append(f"10,{ids[key]},{name},{x},{y + 16},{_half_width(name)},8,40,3,0,0,-1,0,0,0")
+            width = _half_width(name)
+            lines.append(f"10,{ids[key]},{name},{x},{y + 16},{width},8,40,3,0,0,-1,0,0,0")
         else:
             ids[key] = next(counter)
             lines.append(f"10,{ids[key]},{name},{x},{y},{_half_width(name)},8,8,3,0,0,0,0,0,0")

@@ -85,10 +85,9 @@ def read_sketch(path) -> list[View]:
             if fields[7] == "40" and last_valve is not None:  # a flow's name on its valve
                 valve_flow[last_valve] = key
                 objects[last_valve] = key
-            views[-1].positions[fields[1]] = (int(fields[3]), int(fields[4]),
-                                              "shadow" if not parsed.variable_name else
-                                              {"3": "stock", "40": "flow"}.get(fields[7], "auxiliary"),
-                                              fields[2])  # fmt: skip
+            kind = {"3": "stock", "40": "flow"}.get(fields[7], "auxiliary")
+            kind = kind if parsed.variable_name else "shadow"
+            views[-1].positions[fields[1]] = (int(fields[3]), int(fields[4]), kind, fields[2])
         elif fields[0] == "11" and views:
             last_valve = fields[1]
             views[-1].positions[fields[1]] = (int(fields[3]), int(fields[4]), "valve", "")

@@ -116,7 +116,7 @@ def sector_graph(structure: ModelStructure, sector: str) -> str:
             if source not in drawn:
                 drawn.add(source)
                 lines.append(
-                    f"  {quote(source)} [fontcolor=\"{COLOURS['shadow']}\", fontsize=10, "
+                    f'  {quote(source)} [fontcolor="{COLOURS["shadow"]}", fontsize=10, '
                     f"label={quote(wrap('<' + variables[link.source].name + '>'))}];"
                 )
         style = f'style=dashed, color="{COLOURS["initial"]}", ' if link.initial else ""
@@ -144,5 +144,5 @@ def _node_style(kind: str) -> str:
     if kind == "constant":
         return f'fontcolor="{COLOURS["constant"]}", fontsize=10'
     if kind == "lookup":
-        return "fontname=\"Helvetica-Oblique\""
+        return 'fontname="Helvetica-Oblique"'
     return "fontsize=11"
