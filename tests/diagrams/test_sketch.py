@@ -91,3 +91,15 @@ def test_a_file_without_settings_gets_them_and_stays_parseable(tmp_path):
 def test_the_tool_refuses_a_file_that_is_not_a_model(tmp_path, capsys):
     assert _tool().main([str(tmp_path / "none.mdl")]) == 2
     assert "none.mdl" in capsys.readouterr().err
+
+
+def test_each_view_can_be_drawn_from_the_sketch_read_back(sketched, tmp_path):
+    from renaissance.diagrams.sketch_picture import draw_view
+
+    path, _ = sketched
+    views = read_sketch(path)
+    for view in views:
+        assert all((c[0], c[1]) in view.bends for c in view.connections)
+    picture = tmp_path / "view.png"
+    draw_view(views[8], picture)
+    assert picture.read_bytes()[:4] == b"\x89PNG" and picture.stat().st_size > 10_000

@@ -77,6 +77,16 @@ def _view(structure: ModelStructure, sector: str, polarity: dict) -> str:
         if "pos" in item:
             x, y = (float(v) for v in item["pos"].split(","))
             positions[item["name"]] = (round(x) + MARGIN, round(height - y) + MARGIN)
+    names = {item.get("_gvid"): item["name"] for item in graph.get("objects", ())}
+    bends = {}  # (tail, head) -> the middle of Graphviz's spline: Vensim arcs through it
+    for edge in graph.get("edges", ()):
+        points = [p for p in edge.get("pos", "").split() if not p.startswith(("e,", "s,"))]
+        if points:
+            x, y = (float(v) for v in points[len(points) // 2].split(","))
+            bends[(names[edge["tail"]], names[edge["head"]])] = (
+                round(x) + MARGIN,
+                round(height - y) + MARGIN,
+            )
     variables = structure.variables
     own = structure.sector_variables(sector)
     ends = structure.flow_ends()
@@ -131,7 +141,9 @@ def _view(structure: ModelStructure, sector: str, polarity: dict) -> str:
                 lines.append(f"10,{ids[source]},{name},{x},{y},{_half_width(name)},8,8,2,0,3,-1,"
                              "0,0,0,128-128-128,0-0-0,|12||128-128-128")  # fmt: skip
         sign = POLARITY_CODE.get(polarity.get((link.source, link.target), ""), 0)
-        middle = _middle(positions[source], positions[link.target])
+        middle = bends.get((source, link.target)) or _middle(
+            positions[source], positions[link.target]
+        )
         lines.append(f"1,{next(counter)},{ids[source]},{ids[link.target]},0,0,{sign},0,0,64,0,"
                      f"-1--1--1,,1|({middle[0]},{middle[1]})|")  # fmt: skip
     return VIEW_START + "\n".join(lines) + "\n"

@@ -8,10 +8,14 @@ their comma-separated fields (see :mod:`renaissance.diagrams.sketch` for the lay
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from renaissance.engine.names import normalize
+
+POINT = re.compile(r"\|\((-?\d+),(-?\d+)\)\|")
+"""The first point of an arrow's point list, ``|(x,y)|``: its control point."""
 
 
 @dataclass
@@ -30,6 +34,10 @@ class View:
         Pipes as (flow, stock or "cloud") from valves.
     positions : dict
         Object id -> (x, y, kind, label) for drawing the view.
+    connections : list of (str, str, str, int)
+        (from id, to id, kind, polarity character code or 0); kind is ``"arrow"``,
+        ``"pipe to"`` (from a valve to the stock or cloud it fills) or ``"pipe from"``
+        (from a valve to the stock or cloud it drains).
     """
 
     name: str
@@ -38,6 +46,9 @@ class View:
     arrows: list[tuple[str, str]] = field(default_factory=list)
     pipes: list[tuple[str, str]] = field(default_factory=list)
     positions: dict = field(default_factory=dict)
+    connections: list = field(default_factory=list)
+    bends: dict = field(default_factory=dict)
+    """(from id, to id) -> the arrow's control point (x, y)."""
 
 
 def read_sketch(path) -> list[View]:
@@ -55,10 +66,17 @@ def read_sketch(path) -> list[View]:
     def finish():
         for fields in pending:
             source, target = objects.get(fields[2]), objects.get(fields[3])
-            if fields[4] in ("4", "100"):  # a pipe, drawn from a valve to each end
+            pipe = fields[4] in ("4", "100")  # a pipe, drawn from a valve to each end
+            if pipe:
                 views[-1].pipes.append((valve_flow.get(fields[2], "?"), target or "?"))
             elif source and target:
                 views[-1].arrows.append((source, target))
+            code = int(fields[6]) if fields[6].isdigit() else 0
+            kind = {"4": "pipe to", "100": "pipe from"}.get(fields[4], "arrow")
+            point = POINT.search(",".join(fields))
+            if point:
+                views[-1].bends[(fields[2], fields[3])] = (int(point[1]), int(point[2]))
+            views[-1].connections.append((fields[2], fields[3], kind, code))
         pending.clear()
         objects.clear()
         valve_flow.clear()
