@@ -11,7 +11,7 @@ from renaissance.diagrams.loops import chain_polarity, loop_names, loop_tags
 def test_named_loops_close_with_the_polarity_their_name_says(structure, polarity):
     loops = model_loops(structure, polarity)
     found = {loop.identifier for loop in loops}
-    assert {"R1", "R8", "R10", "R11", "B2", "B5"} <= found
+    assert {"R1", "R8", "R10", "R11", "B1", "B2", "B5"} <= found
     for loop in loops:
         assert loop.agrees, (loop.identifier, loop.polarity)
         assert chain_polarity(loop.variables, polarity) == loop.polarity

@@ -204,8 +204,57 @@ def _thread(graph, identifier, tagged, polarity):
                         if chain and len(set(chain)) == len(chain):
                             if best is None or len(chain) < len(best):
                                 best = chain
+            if best is None and size == 1:
+                # the shortest closed walk of the right parity may pass a node twice:
+                # search simple cycles instead, shortest first
+                for (first,) in itertools.combinations(tagged, 1):
+                    found = _simple_cycle(graph, polarity, first, want, known_signs)
+                    if found is not None and (best is None or len(found) < len(best)):
+                        best = found
             if best is not None:
                 return tuple(best), chain_polarity(best, polarity)
+    return None
+
+
+def _simple_cycle(graph, polarity, start: str, parity: int, known_signs: bool):
+    """Shortest simple cycle through ``start`` with ``parity`` negative links, or None.
+
+    Iterative deepening, pruned by each node's distance back to ``start``.
+    """
+    reverse: dict[str, list[str]] = {}
+    for node, children in graph.items():
+        for child in children:
+            reverse.setdefault(child, []).append(node)
+    distance = {start: 0}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for parent in reverse.get(node, ()):
+            if parent not in distance:
+                distance[parent] = distance[node] + 1
+                queue.append(parent)
+
+    def sign(a, b):
+        return polarity.get((a, b), "0")
+
+    for limit in range(2, MOST_LENGTH + 1):
+        stack = [(start, [start], 0)]
+        while stack:
+            node, path, odd = stack.pop()
+            for child in graph.get(node, ()):
+                s = sign(node, child)
+                if known_signs and s not in ("+", "−"):
+                    continue
+                flipped = odd ^ (s == "−")
+                if child == start:
+                    if flipped == parity and len(path) == limit:
+                        return path
+                    continue
+                if child in path or child not in distance:
+                    continue
+                if len(path) + distance[child] > limit:
+                    continue
+                stack.append((child, [*path, child], flipped))
     return None
 
 
