@@ -43,7 +43,7 @@ def loop_graph(structure: ModelStructure, loops: list[Loop], polarity: dict, tit
     nodes = list(dict.fromkeys(nodes))
     lines = [
         "digraph causal_loops {",
-        f'  graph [layout=neato, overlap=false, sep="+14", splines=true, mode=major, '
+        f'  graph [layout=neato, overlap=false, sep="+14", splines=curved, mode=major, '
         f"fontname=Helvetica, label={quote(title)}, labelloc=t, fontsize=20, pad=0.3];",
         "  node [fontname=Helvetica, fontsize=11, shape=plaintext];",
         "  edge [arrowsize=0.7, fontname=Helvetica, fontsize=13, penwidth=1.2];",

@@ -28,6 +28,9 @@ def _diagram(args) -> int:
     except (ValueError, FileNotFoundError, UnsupportedFeatureError, ModelStructureError) as err:
         print(f"renaissance diagram: error: {err}", file=sys.stderr)
         return 2
+    except (RuntimeError, OSError) as err:  # Graphviz failed, or the folder is not writable
+        print(f"renaissance diagram: error: failed while drawing: {err}", file=sys.stderr)
+        return 1
     for path in written:
         if path.suffix == ".svg":
             print(path)

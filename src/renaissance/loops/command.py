@@ -14,10 +14,15 @@ def _loops(args) -> int:
     except ScenarioError as error:
         print(f"renaissance loops: error: {error}", file=sys.stderr)
         return 2
+    from renaissance.engine.errors import ModelStructureError, UnsupportedFeatureError
     from renaissance.loops.dominance import save_times, scenario_loop_dominance
     from renaissance.loops.figure import dominance_figure
 
-    dominance = scenario_loop_dominance(scenario)
+    try:
+        dominance = scenario_loop_dominance(scenario)
+    except (UnsupportedFeatureError, ModelStructureError, RuntimeError) as error:
+        print(f"renaissance loops: error: failed while running: {error}", file=sys.stderr)
+        return 1
     district_sets = [d for dims, d in dominance.sets.items() if dims]
     places = list(args.district or [])
     known = {str(p) for d in district_sets for p in d[d["relative_score"].dims[2]].values}
@@ -34,7 +39,11 @@ def _loops(args) -> int:
         places = [str(p) for p in district_sets[0][district_sets[0]["relative_score"].dims[2]]
                   .values[:2]] if district_sets else ["nation"]  # fmt: skip
     folder = args.output
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        print(f"renaissance loops: error: cannot write {str(folder)!r}: {error}", file=sys.stderr)
+        return 2
     first = next(iter(dominance.sets.values()))
     times = save_times(first, scenario.horizon.start, scenario.horizon.saveper)
     table = dominance.table(times)

@@ -100,26 +100,6 @@ def _ratio(numerator, denominator) -> np.ndarray:
     return np.where(denominator != 0, numerator / np.where(denominator != 0, denominator, 1), 0)
 
 
-def loop_scores(trajectory, structure, loops) -> xr.Dataset:
-    """Loop scores and relative loop scores of ``loops`` over time.
-
-    Parameters
-    ----------
-    trajectory : renaissance.loops.trajectory.Trajectory
-    structure : renaissance.diagrams.ModelStructure
-    loops : list of renaissance.diagrams.Loop
-
-    Returns
-    -------
-    xarray.Dataset
-        ``score`` and ``relative_score`` with dims ``(loop, time)`` plus the loops'
-        subscript dims (one Dataset per set of dims: this returns those of the first
-        loop; see :func:`loop_score_sets`).
-    """
-    sets = loop_score_sets(trajectory, structure, loops)
-    return next(iter(sets.values())) if sets else xr.Dataset()
-
-
 def loop_score_sets(trajectory, structure, loops) -> dict[tuple[str, ...], xr.Dataset]:
     """Loop scores grouped by the subscripts of their loops' variables.
 
