@@ -9,10 +9,10 @@ import pytest
 from diagram_models import MODEL_FOLDER
 
 
-@pytest.fixture
-def model_copy(tmp_path) -> Path:
-    """A copy of models/renaissance.mdl with the data files it reads."""
-    folder = tmp_path / "models"
+@pytest.fixture(scope="module")
+def model_copy(tmp_path_factory) -> Path:
+    """A copy of models/renaissance.mdl with the data files it reads (one per module)."""
+    folder = tmp_path_factory.mktemp("copy") / "models"
     folder.mkdir()
     for path in MODEL_FOLDER.iterdir():
         if path.suffix in (".mdl", ".csv"):

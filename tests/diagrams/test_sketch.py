@@ -22,8 +22,9 @@ def _tool():
     return module
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def sketched(model_copy):
+    """The copy with its sketch written by the tool, once for the tests of this module."""
     before = model_copy.read_bytes()
     assert _tool().main([str(model_copy)]) == 0
     return model_copy, before
