@@ -207,6 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     from renaissance.calibration.command import add_calibrate_command
+    from renaissance.diagrams.command import add_diagram_command
+    from renaissance.loops.command import add_loops_command
     from renaissance.scenario_commands import add_scenario_commands
     from renaissance.sensitivity.command import add_sensitivity_command
 
@@ -214,6 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_sensitivity_command(subparsers)
     add_calibrate_command(subparsers)
     add_simulate(subparsers)
+    add_diagram_command(subparsers)
+    add_loops_command(subparsers)
     return parser
 
 

@@ -281,12 +281,23 @@ class ModelCompiler:
                 self.table(var)
 
     # -- whole model -------------------------------------------------------------------
-    def build(self) -> Plan:
+    def build(self, hoist: bool = True) -> Plan:
+        """The plan of the model.
+
+        ``hoist=False`` skips the second pass that moves static sub-expressions into
+        slots: every equation then reads the variables it names straight from the
+        environment, so that changing one value there changes what it reads (the
+        diagrams' link polarities perturb inputs this way); runs are slower.
+        """
         for key in CONTROL_KEYS:
             if key not in self.variables:
                 raise ModelStructureError(f"the model defines no {key.upper()}")
         self._compile_all()
         first = graph.Orders(self.variables, self.statefuls.items)
+        if not hoist:
+            plan = Plan(self.variables, self.statefuls.items, first, self.subscripts)
+            plan.breakpoints = self.breakpoints
+            return plan
         dynamic = first.dynamic(set())
         static = (set(first.step_deps) - dynamic) | {
             s.key for s in self.statefuls.items if not s.dynamic
