@@ -114,6 +114,22 @@ def _simulate(args) -> int:
         raise ModelFileError(args.model, "", str(error)) from None  # name the file
 
 
+def _check_flags(model, args) -> None:
+    """Refuse --params and --return-columns the model does not have, before running."""
+    from renaissance.input_errors import InputError
+
+    if not hasattr(model, "plan"):  # PySD checks its own
+        return
+    for flag, check in (
+        ("--params", lambda: model._overrides(_params(args.params), ensemble=False)),
+        ("--return-columns", lambda: model._returned(args.return_columns)),
+    ):
+        try:
+            check()
+        except (ValueError, TypeError, KeyError) as error:
+            raise InputError(flag, "", str(error)) from None
+
+
 def _simulate_checked(args) -> int:
     from renaissance.engine import load_model
     from renaissance.engine.results import to_table
@@ -125,6 +141,7 @@ def _simulate_checked(args) -> int:
             model = load_model(args.model, engine="pysd")
         else:
             model = load_model(args.model, engine=args.engine, backend=args.backend)
+    _check_flags(model, args)
     result = model.run(
         params=_params(args.params),
         integrator=args.integrator,
