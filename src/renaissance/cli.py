@@ -240,16 +240,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from renaissance.engine.errors import ModelStructureError, UnsupportedFeatureError
     from renaissance.input_errors import InputError
-    from renaissance.interrupts import terminate_as_interrupt
+    from renaissance.interrupts import exit_status, terminate_as_interrupt
     from renaissance.limits import limits_of
 
     try:
         with terminate_as_interrupt(), limits_of(args):
             return args.handler(args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
         # the handlers' finally blocks have removed their temporary folders
         print(f"renaissance {args.command}: interrupted; nothing was written", file=sys.stderr)
-        return 130
+        return exit_status(interrupt)
     except (InputError, UnsupportedFeatureError, ModelStructureError) as err:
         # bad input: a file or flag the user can fix (the message says what is allowed)
         print(f"renaissance {args.command}: error: {err}", file=sys.stderr)
