@@ -105,6 +105,8 @@ def _simulate(args) -> int:
         UnsupportedFeatureError,
     )
 
+    if not args.model.is_file():
+        raise ModelFileError(args.model, "", "the model file does not exist")
     _check_output_file(args.output)
     try:
         return _simulate_checked(args)

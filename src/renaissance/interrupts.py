@@ -47,6 +47,9 @@ def terminate_as_interrupt():
     def interrupt(signum, frame):
         raise Terminated(signum)
 
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_IGN:  # the caller wants it ignored
+        yield
+        return
     previous = signal.signal(signal.SIGTERM, interrupt)
     try:
         yield
@@ -66,7 +69,9 @@ def deferred_interrupts():
         received.append(signum)
 
     previous = {
-        number: signal.signal(number, remember) for number in (signal.SIGINT, signal.SIGTERM)
+        number: signal.signal(number, remember)
+        for number in (signal.SIGINT, signal.SIGTERM)
+        if signal.getsignal(number) != signal.SIG_IGN  # ignored stays ignored
     }
     try:
         yield
