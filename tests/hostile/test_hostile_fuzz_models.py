@@ -12,8 +12,8 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from conftest import CONTROL, listing
 from fuzzing import FUZZ, bounded, check_contract
+from hostile_helpers import CONTROL, listing
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 

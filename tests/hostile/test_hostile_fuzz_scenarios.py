@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
-from conftest import listing
 from fuzzing import FUZZ, bounded, check_contract
+from hostile_helpers import listing
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 

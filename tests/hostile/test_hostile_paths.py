@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import assert_refused, listing, model_text
+from hostile_helpers import assert_refused, listing, model_text
 
 from renaissance.safe_names import file_in, name_problem
 

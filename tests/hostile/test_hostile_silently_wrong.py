@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import assert_refused, model_text
+from hostile_helpers import assert_refused, model_text
 
 from renaissance import hard_limits
 from renaissance.parameters import parameter_table
