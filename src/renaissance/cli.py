@@ -105,6 +105,8 @@ def _simulate(args) -> int:
         UnsupportedFeatureError,
     )
 
+    if not args.model.is_file():
+        raise ModelFileError(args.model, "", "the model file does not exist")
     _check_output_file(args.output)
     try:
         return _simulate_checked(args)
@@ -112,6 +114,22 @@ def _simulate(args) -> int:
         if args.model.name in str(error):
             raise
         raise ModelFileError(args.model, "", str(error)) from None  # name the file
+
+
+def _check_flags(model, args) -> None:
+    """Refuse --params and --return-columns the model does not have, before running."""
+    from renaissance.input_errors import InputError
+
+    if not hasattr(model, "plan"):  # PySD checks its own
+        return
+    for flag, check in (
+        ("--params", lambda: model._overrides(_params(args.params), ensemble=False)),
+        ("--return-columns", lambda: model._returned(args.return_columns)),
+    ):
+        try:
+            check()
+        except (ValueError, TypeError, KeyError) as error:
+            raise InputError(flag, "", str(error)) from None
 
 
 def _simulate_checked(args) -> int:
@@ -125,6 +143,7 @@ def _simulate_checked(args) -> int:
             model = load_model(args.model, engine="pysd")
         else:
             model = load_model(args.model, engine=args.engine, backend=args.backend)
+    _check_flags(model, args)
     result = model.run(
         params=_params(args.params),
         integrator=args.integrator,
@@ -227,16 +246,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from renaissance.engine.errors import ModelStructureError, UnsupportedFeatureError
     from renaissance.input_errors import InputError
-    from renaissance.interrupts import terminate_as_interrupt
+    from renaissance.interrupts import exit_status, terminate_as_interrupt
     from renaissance.limits import limits_of
 
     try:
         with terminate_as_interrupt(), limits_of(args):
             return args.handler(args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
         # the handlers' finally blocks have removed their temporary folders
         print(f"renaissance {args.command}: interrupted; nothing was written", file=sys.stderr)
-        return 130
+        return exit_status(interrupt)
     except (InputError, UnsupportedFeatureError, ModelStructureError) as err:
         # bad input: a file or flag the user can fix (the message says what is allowed)
         print(f"renaissance {args.command}: error: {err}", file=sys.stderr)

@@ -19,10 +19,11 @@ MAX_YAML_BYTES = 1_000_000
 scenario with a yearly series for each of 2,000 districts over a century stays below."""
 MAX_YAML_DEPTH = 32
 """Deepest nesting of mappings and lists in a scenario file (the schema needs 5)."""
-MAX_YAML_NODES = 200_000
-"""Most values a scenario file may hold once its YAML aliases are expanded. Counting
-during expansion refuses an alias bomb (nine levels of ten aliases: 10^9 values) after
-this many, in a fraction of a second and a few MB."""
+MAX_YAML_NODES = 100_000
+"""Most values a scenario file may hold once its YAML aliases are expanded. A yearly
+series for each of the national roster's 141 districts over a century is about 14,000.
+Counting during expansion refuses an alias bomb (nine levels of ten aliases: 10^9
+values) after this many, in a fraction of a second and a few MB."""
 MAX_EXTENDS_DEPTH = 16
 """Longest ``extends`` chain (the library's longest is 3)."""
 MAX_DISTRICTS = 2_000

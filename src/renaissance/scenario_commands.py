@@ -88,6 +88,7 @@ def _run(args) -> int:
     from renaissance.safe_names import file_in
 
     scenarios = _load_all(args.files)
+    _check_distinct_file_names(scenarios)
     check_output_directory(args.output, args.overwrite)
     with output_directory(args.output, args.overwrite) as scratch:
         for scenario in scenarios:
@@ -102,6 +103,22 @@ def _run(args) -> int:
     if not args.quiet:
         print(f"wrote {len(scenarios)} scenario(s) to {args.output}", file=sys.stderr)
     return 0
+
+
+def _check_distinct_file_names(scenarios) -> None:
+    """``run`` writes NAME.nc per scenario: two names that one file system (which may
+    ignore case) takes as one would overwrite each other."""
+    seen: dict = {}
+    for scenario in scenarios:
+        key = scenario.name.casefold()
+        if key in seen:
+            raise ScenarioError(
+                scenario.path or scenario.name,
+                "name",
+                f"{scenario.name!r}: another scenario given is named {seen[key]!r}; their "
+                "result files would overwrite each other (names must differ, also in case)",
+            )
+        seen[key] = scenario.name
 
 
 def default_windows(horizon) -> list[tuple[float, float]]:

@@ -65,7 +65,8 @@ def test_params_dt_and_cells(model_file, tmp_path):
 
 
 def test_unknown_parameter_is_an_error(model_file, capsys):
-    assert main(["simulate", str(model_file), "--params", "Rat=1"]) == 1
+    # bad input exits 2, before anything runs (issue 18)
+    assert main(["simulate", str(model_file), "--params", "Rat=1"]) == 2
     assert "Rate" in capsys.readouterr().err
 
 
@@ -76,7 +77,7 @@ def test_malformed_parameter_is_a_usage_error(model_file):
 
 
 def test_missing_model_file(tmp_path, capsys):
-    assert main(["simulate", str(tmp_path / "absent.mdl")]) == 1
+    assert main(["simulate", str(tmp_path / "absent.mdl")]) == 2
     assert "does not exist" in capsys.readouterr().err
 
 

@@ -8,43 +8,10 @@ with another status, never shows a traceback.
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-CONTROL = """
-********************************************************
-	.Control
-********************************************************~
-		Simulation Control Parameters
-	|
-
-FINAL TIME  = {final}
-	~	Month
-	~	|
-
-INITIAL TIME  = {initial}
-	~	Month
-	~	|
-
-SAVEPER  = {saveper}
-	~	Month
-	~	|
-
-TIME STEP  = {dt}
-	~	Month
-	~	|
-"""
-
-
-@dataclass
-class Outcome:
-    """Exit status and output of one command."""
-
-    status: int
-    stdout: str
-    stderr: str
+from hostile_helpers import Outcome
 
 
 @pytest.fixture
@@ -79,20 +46,3 @@ def write(tmp_path):
         return path
 
     return _write
-
-
-def model_text(equations: str, final=10, initial=0, saveper=1, dt=1) -> str:
-    """A Vensim model: ``equations`` (Vensim text) and a control section."""
-    return equations + CONTROL.format(final=final, initial=initial, saveper=saveper, dt=dt)
-
-
-def listing(folder: Path) -> set:
-    """Every path under ``folder`` (to check that nothing was written)."""
-    return {p.relative_to(folder) for p in Path(folder).rglob("*")}
-
-
-def assert_refused(outcome: Outcome, named: str) -> None:
-    """Exit 2, the file or flag named in the message, no traceback."""
-    assert outcome.status == 2, (outcome.status, outcome.stderr)
-    assert named in outcome.stderr, outcome.stderr
-    assert "Traceback" not in outcome.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tracemalloc
 
 import pytest
-from conftest import assert_refused, listing, model_text
+from hostile_helpers import assert_refused, listing, model_text
 
 from renaissance.limits import DEFAULT_MAX_STEPS, MAX_DISTRICTS, raised_limits
 from renaissance.scenarios import ScenarioError, load_scenario

@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 
 import pytest
-from conftest import assert_refused, model_text
+from hostile_helpers import assert_refused, model_text
 
 from renaissance.engine.errors import ModelFileError
 from renaissance.engine.pysd_translation import check_generated_code

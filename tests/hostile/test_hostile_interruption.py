@@ -87,3 +87,20 @@ def test_signal_handlers_are_restored(tmp_path):
     with terminate_as_interrupt(), deferred_interrupts():
         pass
     assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before
+
+
+def test_exit_status_follows_the_signal():
+    from renaissance.interrupts import Terminated, exit_status
+
+    assert exit_status(KeyboardInterrupt()) == 130
+    assert exit_status(Terminated(signal.SIGTERM)) == 143
+
+
+def test_an_ignored_signal_stays_ignored():
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with deferred_interrupts():
+            os.kill(os.getpid(), signal.SIGINT)
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import assert_refused, listing, model_text
+from hostile_helpers import assert_refused, listing, model_text
 
 from renaissance.safe_names import file_in, name_problem
 
@@ -80,3 +80,11 @@ def test_output_through_a_symlink_loop_is_refused(cli, tmp_path):
 
 def test_nul_byte_in_a_scenario_reference_is_refused(cli):
     assert_refused(cli("validate", "base\x00line"), "NUL")
+
+
+def test_run_refuses_two_scenarios_whose_files_would_collide(cli, write, tmp_path):
+    first = write("a.yaml", "name: Mix\ndescription: d\n")
+    second = write("b.yaml", "name: mix\ndescription: d\n")
+    outcome = cli("run", first, second, "-o", tmp_path / "out")
+    assert_refused(outcome, "b.yaml")
+    assert not (tmp_path / "out").exists()

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import assert_refused, model_text
+from hostile_helpers import assert_refused, model_text
 
 from renaissance import hard_limits
 from renaissance.parameters import parameter_table
@@ -248,3 +248,18 @@ def test_duplicate_years_of_a_series_are_refused(cli, write):
     outcome = cli("validate", path)
     assert_refused(outcome, str(path))
     assert "2020" in outcome.stderr
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "words"),
+    [
+        ("--params", "Nothing=1", "is not a variable of the model"),
+        ("--params", "x[a]=1", "needs 0 elements"),
+        ("--return-columns", "Nothing", "is not a variable of the model"),
+    ],
+)
+def test_simulate_flags_naming_what_the_model_lacks_exit_2(cli, write, flag, value, words):
+    model = write("m.mdl", model_text("x = 1\n~ Dmnl\n~ |\n"))
+    outcome = cli("simulate", model, flag, value)
+    assert_refused(outcome, flag)
+    assert words in outcome.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import model_text
+from hostile_helpers import model_text
 
 from renaissance.engine import load_model
 from renaissance.engine.integrators import RPREC, clock, step_count

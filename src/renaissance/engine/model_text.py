@@ -58,14 +58,7 @@ def check_model_text(path: Path) -> str:
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise ModelFileError(path, "", "a NUL byte: this is a binary file, not model text", line)
-    header = re.match(rb"\s*\{([^}\r\n]*)\}", raw)
-    encoding = header.group(1).decode("ascii", "replace").strip() if header else "utf-8"
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise ModelFileError(
-            path, "", f"the header names the encoding {encoding!r}, which is not known", 1
-        ) from None
+    encoding = _encoding(path, raw)
     text = raw.decode(encoding, errors="replace")
     equations = text.split(_SKETCH, 1)[0]
     _check_nesting(path, equations)
@@ -130,6 +123,36 @@ def _check_lookups(path: Path, text: str) -> None:
                         line,
                         column,
                     )
+
+
+def _encoding(path: Path, raw: bytes) -> str:
+    """The encoding PySD will read the file with, refused if it would fail.
+
+    PySD takes the text between the first ``{`` and the last ``}`` of the first line as
+    the encoding (Vensim writes ``{UTF-8}``), after guessing the first line's own
+    encoding; UTF-8 when the line has no braces.
+    """
+    from chardet import detect
+
+    first = raw.split(b"\n", 1)[0] + b"\n"
+    guessed = detect(first)["encoding"]
+    if guessed is None:
+        raise ModelFileError(path, "", "the first line is not text in any known encoding", 1)
+    header = re.search(r"(?<={)(.*)(?=})", first.decode(guessed, errors="replace"))
+    if header is None:
+        return "utf-8"
+    encoding = header.group()
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ModelFileError(
+            path,
+            "",
+            f"the first line names the encoding {encoding!r} between braces, which is not "
+            "known (Vensim writes {UTF-8})",
+            1,
+        ) from None
+    return encoding
 
 
 def _check_nesting(path: Path, text: str) -> None:

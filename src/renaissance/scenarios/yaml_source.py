@@ -41,6 +41,7 @@ class _Walk:
         self.lines: dict[str, int] = {}
         self.count = 0
         self.active: set[int] = set()  # ids of the collections being expanded
+        self.scalars: dict[int, object] = {}  # id of a scalar node -> its value
         self.loader = yaml.SafeLoader("")
 
     def error(self, node, path: str, message: str) -> ScenarioError:
@@ -97,6 +98,8 @@ class _Walk:
         return out
 
     def scalar(self, node, path: str):
+        if id(node) in self.scalars:  # an alias repeats the same node: construct it once
+            return self.scalars[id(node)]
         try:
             value = self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as error:
@@ -108,13 +111,27 @@ class _Walk:
             ) from None
         if isinstance(value, (dict, list)):  # a tag such as !!map on a scalar
             raise self.error(node, path, "unreadable value: a collection where a value belongs")
+        self.scalars[id(node)] = value
         return value
 
 
 def _check_shape(text: str, path: Path) -> None:
-    """Refuse nesting deeper than :data:`MAX_YAML_DEPTH` before composing (recursive)."""
+    """Refuse nesting deeper than :data:`MAX_YAML_DEPTH` before composing (recursive).
+
+    Uses libyaml's parser when PyYAML has it (the pure-Python scanner looks ahead over a
+    whole flow collection, slow for 10,000 nested brackets); a syntax error found here
+    is left to the composer below, so that messages are the same with or without libyaml.
+    """
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        _check_depth(yaml.parse(text, Loader=loader), path)
+    except yaml.YAMLError:
+        return
+
+
+def _check_depth(events, path: Path) -> None:
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in events:
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_YAML_DEPTH:
