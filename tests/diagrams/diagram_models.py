@@ -34,3 +34,12 @@ def copy_sample(name: str, destination: Path) -> Path:
     folder = destination / name
     shutil.copytree(source.parent, folder)
     return folder / source.name
+
+
+def all_test_models() -> list[str]:
+    """Every ``.mdl`` of the SD test suite, as ``folder/file`` under ``tests/``."""
+    root = SD_TEST_MODELS / "tests"
+    return sorted(
+        f"{folder.name}/{mdl.name}" for folder in root.iterdir() if folder.is_dir()
+        for mdl in folder.glob("*.mdl")
+    )  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ElementTree
 
 import pytest
-from diagram_models import MODEL_FOLDER, SAMPLES, copy_sample
+from diagram_models import MODEL_FOLDER, SAMPLES, SD_TEST_MODELS, all_test_models, copy_sample
 
 from renaissance.cli import main
 from renaissance.diagrams import draw_diagrams
@@ -79,3 +79,24 @@ def test_cli_refuses_a_missing_model(tmp_path, capsys):
     assert status == 2
     assert "none.mdl" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("case", all_test_models())
+def test_diagrams_render_for_every_sd_test_model_the_engine_loads(tmp_path, case):
+    import shutil
+    import warnings
+
+    from renaissance.engine import load_model
+    from renaissance.engine.errors import UnsupportedFeatureError
+
+    folder = tmp_path / "in"
+    shutil.copytree(SD_TEST_MODELS / "tests" / case.split("/")[0], folder)
+    model = folder / case.split("/")[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            load_model(model)
+        except (UnsupportedFeatureError, FileNotFoundError) as refused:
+            # refused features, and get_constants, whose spreadsheet is not in the suite
+            pytest.skip(f"the engine does not load it: {refused}")
+        _check_images(draw_diagrams(model, tmp_path / "out"))
