@@ -124,6 +124,61 @@ def _window(text: str) -> tuple[float, float]:
     return first, last
 
 
+def describe_targets(targets) -> str:
+    """The districts a policy reaches, in words: ``all`` or ``regions: Veneto, Apulia``."""
+    if targets.everything:
+        return "all"
+    parts = []
+    for field in ("districts", "regions", "archetypes", "trajectories", "segments"):
+        names = getattr(targets, field)
+        if names:
+            parts.append(f"{field}: {', '.join(names)}")
+    return "; ".join(parts)
+
+
+def _ensemble_members(args, scenario):
+    """The parameter sets of ``--ensemble``/``--members`` (None: one run per scenario)."""
+    from renaissance.ensemble_members import (
+        DEFAULT_ENSEMBLE_FILE,
+        draw_members,
+        read_members,
+    )
+
+    path = args.ensemble
+    if path is None:
+        if not DEFAULT_ENSEMBLE_FILE.is_file():
+            if args.members is not None:
+                raise InputError(
+                    "--members",
+                    "",
+                    f"no ensemble to draw from: the calibration's file "
+                    f"models/calibration/{DEFAULT_ENSEMBLE_FILE.name} is not there; "
+                    "give --ensemble FILE",
+                )
+            return None
+        path = DEFAULT_ENSEMBLE_FILE
+    if args.members is not None and args.members < 1:
+        raise InputError("--members", "", f"{args.members} is not allowed: give N >= 1")
+    table = read_members(path, roster=scenario.roster)
+    return draw_members(table, args.members, args.seed, file=str(path))
+
+
+def _ensemble_provenance(args, members) -> dict:
+    import hashlib
+
+    from renaissance.ensemble_members import DEFAULT_ENSEMBLE_FILE
+
+    path = Path(args.ensemble or DEFAULT_ENSEMBLE_FILE)
+    return {
+        "ensemble_file": path.name,
+        "ensemble_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "ensemble_members": len(members),
+        "ensemble_seed": args.seed,
+        "ensemble_parameters": ", ".join(members.columns),
+        "ensemble_member_ids": " ".join(str(member) for member in members.index),
+    }
+
+
 def _compare(args) -> int:
     from renaissance.comparison import check_comparable, netcdf_ready, run_scenarios
     from renaissance.metrics import format_table
@@ -134,7 +189,10 @@ def _compare(args) -> int:
         raise ScenarioError(args.files[0], "", "compare needs at least two scenarios")
     check_comparable(scenarios)
     check_output_directory(args.output, args.overwrite)
-    results = run_scenarios(scenarios, quiet=args.quiet)
+    members = _ensemble_members(args, scenarios[0])
+    results = run_scenarios(scenarios, quiet=args.quiet, members=members)
+    if members is not None:
+        results.attrs.update(_ensemble_provenance(args, members))
     meta = {
         s.name: {
             "description": " ".join(s.description.split()),
@@ -150,6 +208,7 @@ def _compare(args) -> int:
                     "allocation": p.allocation,
                     "capture_share": p.capture_share,
                     "stop_and_go": p.stop_and_go.cycle_years if p.stop_and_go else None,
+                    "targets": describe_targets(p.targets),
                 }
                 for p in s.policies
             ],
@@ -296,5 +355,25 @@ def add_scenario_commands(subparsers) -> None:
                 type=_window,
                 metavar="FIRST:LAST",
                 help="years of the change metrics (default 2025:2035 2025:END, in the horizon)",
+            )
+            parser.add_argument(
+                "--ensemble",
+                type=Path,
+                metavar="FILE",
+                help="CSV of parameter sets (member,<parameter>,...[,distance]); every "
+                "scenario runs over the same sets (default: models/calibration/accepted.csv "
+                "when it exists, otherwise one run per scenario)",
+            )
+            parser.add_argument(
+                "--members",
+                type=int,
+                metavar="N",
+                help="a seeded subsample of N members of the ensemble (default: all)",
+            )
+            parser.add_argument(
+                "--seed",
+                type=int,
+                default=2026,
+                help="seed of the --members subsample (default 2026; recorded in provenance)",
             )
         parser.set_defaults(handler=_guarded(name, handler))

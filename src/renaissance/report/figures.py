@@ -77,7 +77,8 @@ def policy_start_year(results):
 
 
 def _per_scenario(values, results):
-    """Yield (name, 1-d path over time) per scenario; members shown as their median."""
+    """Yield (name, 1-d path over time) per scenario; members shown as their median
+    (:func:`_bands` gives their 5th-95th percentiles)."""
     if "member" in values.dims:
         values = values.median("member")
     if "scenario" not in values.dims:
@@ -85,6 +86,33 @@ def _per_scenario(values, results):
         return
     for name in scenario_names(results):
         yield name, values.sel(scenario=name)
+
+
+def _bands(values, results, quantiles=(0.05, 0.95)):
+    """``{name: (low, high)}`` paths over members per scenario ({} without members)."""
+    if "member" not in values.dims or values.sizes["member"] < 2:
+        return {}
+    low = values.quantile(quantiles[0], "member").drop_vars("quantile")
+    high = values.quantile(quantiles[1], "member").drop_vars("quantile")
+    if "scenario" not in values.dims:
+        return {"run": (low, high)}
+    return {
+        name: (low.sel(scenario=name), high.sel(scenario=name))
+        for name in scenario_names(results)
+    }
+
+
+def _draw_paths(axis, values, results, styles, factor=1.0):
+    """Median line per scenario, with its 5th-95th percentile band if there are members."""
+    bands = _bands(values, results)
+    for name, (low, high) in bands.items():
+        colour = styles[name]["color"]
+        axis.fill_between(
+            low["time"], low * factor, high * factor, color=colour, alpha=0.12, linewidth=0
+        )
+    for name, path in _baseline_last(_per_scenario(values, results), styles):
+        axis.plot(path["time"], path * factor, label=name, **styles[name])
+    return bool(bands)
 
 
 def _mark_policy_start(axis, start):
@@ -153,14 +181,18 @@ def national_figure(results, quantity):
             panel_scale, panel_unit = 1e-3, "thousand persons"
         if quantity == "composite capital" and where == "nation":
             panel_unit = "index (1991 = 1)"  # National Composite Capital Index, §3.13
-        for name, values in _baseline_last(_per_scenario(path, results), styles):
-            axis.plot(values["time"], values * panel_scale, label=name, **styles[name])
+        banded = _draw_paths(axis, path, results, styles, panel_scale)
         _mark_policy_start(axis, start)
         axis.set_title(title, fontsize=10)
         axis.set_xlabel("year")
         axis.set_ylabel(panel_unit)
         axis.grid(alpha=0.3)
-    figure.suptitle(f"{quantity.capitalize()}, by scenario", fontsize=12)
+    suffix = (
+        f" (median and 5th–95th percentile band over {results.sizes['member']} members)"
+        if banded
+        else ""
+    )
+    figure.suptitle(f"{quantity.capitalize()}, by scenario{suffix}", fontsize=12)
     figure.tight_layout(rect=(0, 0.12, 1, 0.95))
     _legend_below(figure, axes, results)
     return figure
@@ -205,9 +237,7 @@ def district_index_figure(results, base_year, years_before=10, largest=30):
     styles = scenario_styles(results)
     start = policy_start_year(results)
     for axis, district in zip(axes, districts, strict=False):
-        paths = _per_scenario(index.sel(District=district), results)
-        for name, values in _baseline_last(paths, styles):
-            axis.plot(values["time"], values, label=name, **styles[name])
+        _draw_paths(axis, index.sel(District=district), results, styles)
         axis.axhline(100, color="grey", linewidth=0.6)
         if start is not None:
             axis.axvline(start, color="grey", linestyle=":", linewidth=1)
@@ -221,6 +251,8 @@ def district_index_figure(results, base_year, years_before=10, largest=30):
     title = (
         f"District manufacturing employment, index {base_year:g} = 100 (dotted line: policy start)"
     )
+    if results.sizes.get("member", 1) > 1:
+        title += f"\nmedian and 5th–95th percentile band over {results.sizes['member']} members"
     if len(districts) < results.sizes["District"]:
         title += f"\nthe {len(districts)} largest of {results.sizes['District']} districts"
     figure.suptitle(title, fontsize=12)
