@@ -48,7 +48,11 @@ def _per_scenario(values, quantile=None):
         if quantile is None:
             values = values.median("member")
         else:
-            values = values.quantile(quantile, "member").drop_vars("quantile")
+            import warnings
+
+            with warnings.catch_warnings():  # a ratio undefined in every member stays NaN
+                warnings.simplefilter("ignore", RuntimeWarning)
+                values = values.quantile(quantile, "member").drop_vars("quantile")
     if "scenario" not in values.dims:
         values = values.expand_dims(scenario=["run"])
     return values.to_series().astype(float)

@@ -97,8 +97,7 @@ def _bands(values, results, quantiles=(0.05, 0.95)):
     if "scenario" not in values.dims:
         return {"run": (low, high)}
     return {
-        name: (low.sel(scenario=name), high.sel(scenario=name))
-        for name in scenario_names(results)
+        name: (low.sel(scenario=name), high.sel(scenario=name)) for name in scenario_names(results)
     }
 
 
