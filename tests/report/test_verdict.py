@@ -18,7 +18,7 @@ from renaissance.metrics.verdict import pairwise_shares, pairwise_table, verdict
 from renaissance.report import write_comparison_outputs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "metrics"))
-from synthetic_results import INITIAL_EMPLOYMENT, make_results  # noqa: E402
+from synthetic_results import INITIAL_EMPLOYMENT, make_results
 
 SCENARIOS = ("baseline", "mix-a", "mix-b")
 
