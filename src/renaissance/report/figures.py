@@ -88,12 +88,20 @@ def _per_scenario(values, results):
         yield name, values.sel(scenario=name)
 
 
-def _bands(values, results, quantiles=(0.05, 0.95)):
+def member_quantiles(values, quantiles=(0.05, 0.95)):
+    """``(low, high)``: quantiles over ``member`` (numpy at once, much faster than
+    xarray's per-call quantile on the many small selections of the small multiples)."""
+    axis = values.get_axis_num("member")
+    low, high = np.quantile(values.values, quantiles, axis=axis)
+    template = values.isel(member=0, drop=True)
+    return template.copy(data=low), template.copy(data=high)
+
+
+def _bands(values, results, quantiles=(0.05, 0.95), precomputed=None):
     """``{name: (low, high)}`` paths over members per scenario ({} without members)."""
     if "member" not in values.dims or values.sizes["member"] < 2:
         return {}
-    low = values.quantile(quantiles[0], "member").drop_vars("quantile")
-    high = values.quantile(quantiles[1], "member").drop_vars("quantile")
+    low, high = precomputed or member_quantiles(values, quantiles)
     if "scenario" not in values.dims:
         return {"run": (low, high)}
     return {
@@ -101,9 +109,11 @@ def _bands(values, results, quantiles=(0.05, 0.95)):
     }
 
 
-def _draw_paths(axis, values, results, styles, factor=1.0):
-    """Median line per scenario, with its 5th-95th percentile band if there are members."""
-    bands = _bands(values, results)
+def _draw_paths(axis, values, results, styles, factor=1.0, precomputed=None):
+    """Median line per scenario, with its 5th-95th percentile band if there are members.
+
+    ``precomputed``: ``(low, high)`` of ``values`` from :func:`member_quantiles`."""
+    bands = _bands(values, results, precomputed=precomputed)
     for name, (low, high) in bands.items():
         colour = styles[name]["color"]
         axis.fill_between(
@@ -112,6 +122,23 @@ def _draw_paths(axis, values, results, styles, factor=1.0):
     for name, path in _baseline_last(_per_scenario(values, results), styles):
         axis.plot(path["time"], path * factor, label=name, **styles[name])
     return bool(bands)
+
+
+def _draw_median_and_band(axis, median, band, results, styles):
+    """Like :func:`_draw_paths` from a median path and its ``(low, high)`` band."""
+    low, high = band
+    for name in scenario_names(results):
+        axis.fill_between(
+            low["time"],
+            low.sel(scenario=name),
+            high.sel(scenario=name),
+            color=styles[name]["color"],
+            alpha=0.12,
+            linewidth=0,
+        )
+    paths = [(name, median.sel(scenario=name)) for name in scenario_names(results)]
+    for name, path in _baseline_last(paths, styles):
+        axis.plot(path["time"], path, label=name, **styles[name])
 
 
 def _mark_policy_start(axis, start):
@@ -235,8 +262,20 @@ def district_index_figure(results, base_year, years_before=10, largest=30):
     axes = np.atleast_1d(figure.subplots(rows, columns, sharex=True, sharey=True)).ravel()
     styles = scenario_styles(results)
     start = policy_start_year(results)
+    quantiles = member_quantiles(index) if "member" in index.dims else None
+    medians = index.median("member") if "member" in index.dims else None
     for axis, district in zip(axes, districts, strict=False):
-        _draw_paths(axis, index.sel(District=district), results, styles)
+        precomputed = (
+            None if quantiles is None else tuple(q.sel(District=district) for q in quantiles)
+        )
+        values = index.sel(District=district)
+        if medians is not None:
+            # the median line from the precomputed medians, the band from the quantiles
+            _draw_median_and_band(
+                axis, medians.sel(District=district), precomputed, results, styles
+            )
+        else:
+            _draw_paths(axis, values, results, styles)
         axis.axhline(100, color="grey", linewidth=0.6)
         if start is not None:
             axis.axvline(start, color="grey", linestyle=":", linewidth=1)
