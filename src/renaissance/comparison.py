@@ -219,7 +219,9 @@ def _check_status(scenario, result) -> None:
 def combine(scenarios: list[Scenario], runs: list[xr.Dataset]) -> xr.Dataset:
     """Concatenate single runs along ``scenario`` with provenance as coordinates."""
     names = [s.name for s in scenarios]
-    data = xr.concat([r.drop_attrs() for r in runs], dim=xr.Variable("scenario", names))
+    # only the runs' own attrs go (they become coordinates below); each variable keeps its
+    # units and description, which the NetCDF files must carry
+    data = xr.concat([r.drop_attrs(deep=False) for r in runs], dim=xr.Variable("scenario", names))
     coordinates = {
         "scenario_description": [" ".join(s.description.split()) for s in scenarios],
         "scenario_file": [s.path.name if s.path else "" for s in scenarios],

@@ -84,21 +84,30 @@ def _validate(args) -> int:
 
 def _run(args) -> int:
     from renaissance.comparison import netcdf_ready, run_scenarios
-    from renaissance.engine.results import to_table
+    from renaissance.result_tables import write_table
     from renaissance.safe_names import file_in
 
     scenarios = _load_all(args.files)
     check_output_directory(args.output, args.overwrite)
     with output_directory(args.output, args.overwrite) as scratch:
         for scenario in scenarios:
-            result = run_scenarios([scenario], quiet=args.quiet).isel(scenario=0, drop=False)
+            result = run_scenarios([scenario], quiet=args.quiet, variables=args.variables).isel(
+                scenario=0, drop=False
+            )
             with deferred_interrupts():  # an interrupt inside HDF5 can hang its close
                 netcdf_ready(result).to_netcdf(
                     file_in(scratch, scenario.name, ".nc"), engine="netcdf4"
                 )
-            to_table(
-                result.drop_vars([c for c in result.coords if c not in result.dims and c != "time"])
-            ).to_csv(file_in(scratch, scenario.name, ".csv"))
+            table = result.drop_vars(
+                [c for c in result.coords if c not in result.dims and c != "time"]
+            )
+            used = write_table(table, file_in(scratch, scenario.name, ".csv"), args.csv_format)
+            if used != args.csv_format and not args.quiet:
+                print(
+                    f"{scenario.name}: CSV in long format (time, variable, cell, value, "
+                    "units): the wide table would not fit a spreadsheet",
+                    file=sys.stderr,
+                )
     if not args.quiet:
         print(f"wrote {len(scenarios)} scenario(s) to {args.output}", file=sys.stderr)
     return 0
@@ -343,6 +352,22 @@ def add_scenario_commands(subparsers) -> None:
         )
         parser.add_argument("--quiet", action="store_true", help="no progress messages")
         add_limit_arguments(parser)
+        if name == "run":
+            parser.add_argument(
+                "--variables",
+                nargs="+",
+                metavar="PATTERN",
+                help="only the variables matching these shell patterns, e.g. 'National *' "
+                "'District Exports' (default: all)",
+            )
+            parser.add_argument(
+                "--csv-format",
+                default="auto",
+                choices=("auto", "wide", "long"),
+                help="wide: one column per variable cell, 'Name[cell] (units)'; long: rows "
+                "of time, variable, cell, value, units; auto (default): wide if it fits a "
+                "spreadsheet (16,384 columns), else long",
+            )
         if name == "compare":
             parser.add_argument(
                 "--reference",
