@@ -48,6 +48,7 @@ def check_comparable(scenarios: list[Scenario]) -> None:
     for other in scenarios[1:]:
         for field, label in (
             ("roster", "roster"),
+            ("model_file", "model"),
             ("horizon", "horizon"),
             ("integrator", "integrator"),
         ):

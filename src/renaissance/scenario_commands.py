@@ -18,7 +18,7 @@ from renaissance.scenarios import ScenarioError, library_names, load_scenario
 
 BAD_INPUT = 2
 FAILED = 1
-LISTS = ("scenarios", "instruments", "parameters", "districts", "regions")
+LISTS = ("scenarios", "instruments", "parameters", "districts", "regions", "metrics")
 
 
 def _error(command: str, message) -> None:
@@ -61,6 +61,13 @@ def _list(args) -> int:
                 )
         elif item == "regions":
             print("\n".join(words.regions))
+        elif item == "metrics":
+            from renaissance.metrics import describe_metric, metric_names
+
+            print(f"{'name (for --outputs)':44s} {'unit':18s} meaning (window)")
+            for name in metric_names():
+                units, description = describe_metric(name)
+                print(f"{name:44s} {units:18s} {description}")
         print()
     return 0
 
@@ -278,6 +285,8 @@ def _guarded(command: str, handler):
 
         try:
             return handler(args)
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): main() exits quietly
         except (InputError, UnsupportedFeatureError, ModelStructureError) as error:
             _error(command, error)
             return BAD_INPUT

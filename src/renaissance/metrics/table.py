@@ -58,6 +58,10 @@ def _per_scenario(values, quantile=None):
     return values.to_series().astype(float)
 
 
+def _word(text):
+    return text.replace(" ", "_").replace("-", "_")
+
+
 def _en_dash(window):
     return f"{window[0]:g}–{window[1]:g}"
 
@@ -100,7 +104,11 @@ def headline_table(results, reference=None, windows=DEFAULT_WINDOWS, quantile=No
         reference = default_reference(results)
     last = windows[-1]
     columns = {}
+    names = {}  # column -> metric name as --outputs and `renaissance list metrics` spell it
     employment = quantity_path(results, "employment", "nation")
+    names[f"national employment {last[1]:g} (thousand persons)"] = (
+        f"nation_employment_{last[1]:.0f}"
+    )
     columns[f"national employment {last[1]:g} (thousand persons)"] = (
         _per_scenario(value_at(employment, last[1]), quantile) / 1000.0
     )
@@ -108,7 +116,22 @@ def headline_table(results, reference=None, windows=DEFAULT_WINDOWS, quantile=No
         for scale, label in _SCALE_LABELS.items():
             for quantity in QUANTITIES:
                 name = f"{label} {quantity} change {_en_dash(window)} (%)"
+                names[name] = (
+                    f"{scale}_{quantity.replace(' ', '_')}_change_{window[0]:.0f}_{window[1]:.0f}"
+                )
                 columns[name] = _per_scenario(change(results, quantity, scale, window), quantile)
+    names[f"policy spending {_en_dash(last)} (M€)"] = (
+        f"cumulative_spending_{last[0]:.0f}_{last[1]:.0f}"
+    )
+    names[f"national jobs vs reference {last[1]:g} (thousand persons)"] = (
+        f"nation_jobs_vs_reference_{last[1]:.0f}"
+    )
+    names[f"cost per job {_en_dash(last)} (k€/job)"] = f"cost_per_job_{last[0]:.0f}_{last[1]:.0f}"
+    names[f"cost per 0.01 district composite capital {_en_dash(last)} (M€)"] = (
+        f"cost_per_capital_point_{last[0]:.0f}_{last[1]:.0f}"
+    )
+    names["national employment fall after the shock (%)"] = "nation_employment_resilience_depth"
+    names["years to recover within 1% of the pre-shock level"] = "nation_employment_recovery_years"
     columns[f"policy spending {_en_dash(last)} (M€)"] = _per_scenario(
         cumulative_spending(results, last), quantile
     )
@@ -134,15 +157,20 @@ def headline_table(results, reference=None, windows=DEFAULT_WINDOWS, quantile=No
     trajectories = bellandi_trajectory(results, last)
     for label in BELLANDI_TRAJECTORIES:
         name = f"districts: {label} {_en_dash(last)}"
+        names[name] = f"districts_in_{_word(label)}_{last[0]:.0f}_{last[1]:.0f}"
         columns[name] = _per_scenario((trajectories == label).sum("District"), quantile)
     models = gvc_model(results, last[1])
     for label in GVC_MODELS:
+        names[f"districts: {label} {last[1]:g}"] = (
+            f"districts_in_{_word(label.lower())}_{last[1]:.0f}"
+        )
         columns[f"districts: {label} {last[1]:g}"] = _per_scenario(
             (models == label).sum("District"), quantile
         )
     table = pd.DataFrame(columns)
     table.index = pd.Index([str(name) for name in table.index], name="scenario")
     table.attrs["reference"] = reference
+    table.attrs["metric_names"] = {c: names[c] for c in table.columns if c in names}
     table.attrs["members"] = int(results.sizes["member"]) if "member" in results.dims else 1
     return table
 
@@ -162,7 +190,8 @@ def band_table(results, reference=None, windows=DEFAULT_WINDOWS, band=(0.05, 0.9
     Returns
     -------
     pandas.DataFrame
-        Columns ``metric`` (the headline-table column), ``scenario``, ``median``,
+        Columns ``metric`` (the headline-table column), ``name`` (the metric's name for
+        ``--outputs``, where the registry has one), ``scenario``, ``median``,
         ``p05``, ``p95`` (named after ``band``) and ``members``.
     """
     tables = {"median": headline_table(results, reference, windows)}
@@ -186,6 +215,7 @@ def band_table(results, reference=None, windows=DEFAULT_WINDOWS, band=(0.05, 0.9
         kind="stable",
     )
     frame["members"] = tables["median"].attrs["members"]
+    frame.insert(1, "name", frame["metric"].map(tables["median"].attrs["metric_names"]))
     return frame.reset_index(drop=True)
 
 

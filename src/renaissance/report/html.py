@@ -31,6 +31,7 @@ code { font-size: .85rem; }
 table.pairs td.win { background: #dff0d8; } table.pairs td.lose { background: #f6dcdc; }
 .side { display: flex; flex-wrap: wrap; gap: 0 1.5rem; align-items: flex-start; }
 ul.short { font-size: 1rem; padding-left: 1.2rem; } ul.short li { margin: .25rem 0; }
+code.name { font-weight: normal; color: #555; font-size: .78rem; }
 h3 code { font-weight: normal; font-size: .8rem; color: #555; }
 """
 
@@ -54,8 +55,15 @@ def _metrics_table(table):
             f'<td class="number">{_escape(format_number(value))}</td>'
             for value in table[column].to_numpy()
         )
-        rows.append(f"<tr><th>{_escape(column)}</th>{cells}</tr>")
+        rows.append(f"<tr><th>{_metric_label(table, column)}</th>{cells}</tr>")
     return _table(f"<th>metric</th>{head}", rows)
+
+
+def _metric_label(table, column):
+    """The column's words and, below, the name to type (``--outputs``, ``list metrics``)."""
+    name = table.attrs.get("metric_names", {}).get(column)
+    label = _escape(column)
+    return f"{label}<br><code class='name'>{_escape(name)}</code>" if name else label
 
 
 def _class_table(results, window):
@@ -185,7 +193,7 @@ def _metrics_band_table(table, bands):
             "</td>"
             for name, value in zip(scenarios, table[column].to_numpy(), strict=True)
         )
-        rows.append(f"<tr><th>{_escape(column)}</th>{cells}</tr>")
+        rows.append(f"<tr><th>{_metric_label(table, column)}</th>{cells}</tr>")
     return _table(f"<th>metric</th>{head}", rows)
 
 

@@ -37,7 +37,7 @@ def _run(args) -> int:
         check_output_directory(args.output, args.overwrite)
         check_scheduler(args.scheduler)
         check_samples(args.method, args.samples, analysed=True)
-        specs = parse_outputs(args.outputs)
+        specs = parse_outputs(args.outputs, compared=args.compare is not None)
         problem = define_problem(args.parameters)
         setup = Setup.for_scenario(args.scenario)
         other = None if args.compare is None else Setup.for_scenario(args.compare)
