@@ -65,6 +65,12 @@ def _run(args) -> int:
         return fail(2, str(err))
     except Exception as err:  # a failure while running: report it, write nothing
         return fail(1, f"{type(err).__name__}: {err}")
+    from renaissance.sensitivity.honesty import index_warnings
+
+    for indices in [result.indices, *(c.indices for c in result.comparisons)]:
+        if indices is not None:
+            for warning in index_warnings(indices, args.samples, args.method):
+                print(f"renaissance sensitivity: warning: {warning}", file=sys.stderr)
     if not args.quiet:
         print(f"wrote {folder} ({result.samples.runs:,} runs in {result.seconds:.1f} s)")
         for comparison in result.comparisons:
