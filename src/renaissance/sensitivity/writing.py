@@ -123,35 +123,36 @@ def write_study(result, directory, *, overwrite: bool = False) -> Path:
         ``directory`` exists and is not empty while ``overwrite`` is False, or its
         parent cannot be written.
     """
+    from renaissance.sensitivity.described import described
     from renaissance.sensitivity.summary import summary_html
 
     target = Path(directory).resolve()
     with output_directory(target, overwrite) as staging:
         attrs = provenance(result)
-        netcdf_safe(_outputs_file(result.outputs, result.samples, attrs)).to_netcdf(
+        netcdf_safe(described(_outputs_file(result.outputs, result.samples, attrs))).to_netcdf(
             staging / "outputs.nc"
         )
         if result.comparison_outputs is not None:
             compared = {**attrs, "scenario": result.comparison_setup.label}
             netcdf_safe(
-                _outputs_file(result.comparison_outputs, result.samples, compared)
+                described(_outputs_file(result.comparison_outputs, result.samples, compared))
             ).to_netcdf(staging / "outputs_compared.nc")
         for name in ("indices", "indices_over_time"):
             dataset = getattr(result, name)
             if dataset is not None:
                 dataset = dataset.copy()
                 dataset.attrs.update(attrs)
-                netcdf_safe(dataset).to_netcdf(staging / f"{name}.nc")
+                netcdf_safe(described(dataset)).to_netcdf(staging / f"{name}.nc")
         bands = result.bands.copy()
         bands.attrs.update(attrs)
-        netcdf_safe(bands).to_netcdf(staging / "bands.nc")
+        netcdf_safe(described(bands)).to_netcdf(staging / "bands.nc")
         if result.comparisons:
             differences = xr.Dataset({c.output: c.difference for c in result.comparisons})
             differences.attrs.update(attrs)
             for c in result.comparisons:
                 for key, value in c.to_dataset().attrs.items():
                     differences[c.output].attrs[key] = value
-            netcdf_safe(differences).to_netcdf(staging / "comparison.nc")
+            netcdf_safe(described(differences)).to_netcdf(staging / "comparison.nc")
         result.samples.problem.to_frame().to_csv(staging / "problem.csv", index=False)
         figures = staging / "figures"
         figures.mkdir()
