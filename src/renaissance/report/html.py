@@ -176,7 +176,7 @@ def _band_cell(value, low, high):
     if low is None:
         return text
     return (
-        f"{text} <span class='band'>({_escape(format_number(low))} to "
+        f"{text}<br><span class='band'>({_escape(format_number(low))} to "
         f"{_escape(format_number(high))})</span>"
     )
 
