@@ -114,7 +114,9 @@ def _draw_paths(axis, values, results, styles, factor=1.0, precomputed=None):
 
     ``precomputed``: ``(low, high)`` of ``values`` from :func:`member_quantiles`."""
     bands = _bands(values, results, precomputed=precomputed)
+    start = policy_start_year(results)
     for name, (low, high) in bands.items():
+        low, high = _from_policy_start(name, low, high, start, styles)
         colour = styles[name]["color"]
         axis.fill_between(
             low["time"], low * factor, high * factor, color=colour, alpha=0.12, linewidth=0
@@ -124,14 +126,28 @@ def _draw_paths(axis, values, results, styles, factor=1.0, precomputed=None):
     return bool(bands)
 
 
+def _from_policy_start(name, low, high, start, styles):
+    """The band of a policy scenario from the policy start on (before it, every scenario
+    runs the same members through the same history, and overlaid bands only add mud);
+    the baseline's band is drawn whole."""
+    if start is None or styles[name]["color"] == "black":
+        return low, high
+    inside = low["time"] >= start - 1e-9
+    return low.where(inside), high.where(inside)
+
+
 def _draw_median_and_band(axis, median, band, results, styles):
     """Like :func:`_draw_paths` from a median path and its ``(low, high)`` band."""
     low, high = band
+    start = policy_start_year(results)
     for name in scenario_names(results):
+        shown_low, shown_high = _from_policy_start(
+            name, low.sel(scenario=name), high.sel(scenario=name), start, styles
+        )
         axis.fill_between(
-            low["time"],
-            low.sel(scenario=name),
-            high.sel(scenario=name),
+            shown_low["time"],
+            shown_low,
+            shown_high,
             color=styles[name]["color"],
             alpha=0.12,
             linewidth=0,
