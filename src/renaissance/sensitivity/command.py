@@ -40,10 +40,9 @@ def _run(args) -> int:
         specs = parse_outputs(args.outputs, compared=args.compare is not None)
         problem = define_problem(args.parameters)
         setup = Setup.for_scenario(args.scenario)
-        other = None if args.compare is None else Setup.for_scenario(args.compare)
-        for each in (setup, other):
-            if each is not None:
-                check_outputs(each, specs)
+        others = [Setup.for_scenario(name) for name in args.compare or ()]
+        for each in (setup, *others):
+            check_outputs(each, specs)
     except (ValueError, FileNotFoundError, KeyError) as err:
         return fail(2, str(err).strip("'\""))
     try:
@@ -53,7 +52,7 @@ def _run(args) -> int:
             method=args.method,
             samples=args.samples,
             problem=problem,
-            compare=other,
+            compare=others or None,
             better=args.better,
             seed=args.seed,
             scheduler=args.scheduler,
@@ -120,7 +119,10 @@ def add_sensitivity_command(subparsers) -> argparse.ArgumentParser:
         "(default: every uncertain parameter with a range)",
     )
     parser.add_argument(
-        "--compare", metavar="OTHER_SCENARIO", help="second scenario run on the same samples"
+        "--compare",
+        nargs="+",
+        metavar="OTHER_SCENARIO",
+        help="other scenarios run on the same samples (each compared with SCENARIO)",
     )
     parser.add_argument(
         "--better",
