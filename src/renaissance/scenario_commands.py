@@ -161,6 +161,10 @@ def _ensemble_members(args, scenario):
     )
 
     path = args.ensemble
+    if args.no_ensemble:
+        if path is not None or args.members is not None:
+            raise InputError("--no-ensemble", "", "cannot be given with --ensemble or --members")
+        return None
     if path is None:
         if not DEFAULT_ENSEMBLE_FILE.is_file():
             if args.members is not None:
@@ -403,6 +407,11 @@ def add_scenario_commands(subparsers) -> None:
                 type=int,
                 metavar="N",
                 help="a seeded subsample of N members of the ensemble (default: all)",
+            )
+            parser.add_argument(
+                "--no-ensemble",
+                action="store_true",
+                help="one run per scenario, even when models/calibration/accepted.csv exists",
             )
             parser.add_argument(
                 "--seed",

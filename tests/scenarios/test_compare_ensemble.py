@@ -160,3 +160,44 @@ def test_compare_over_an_ensemble_keeps_members_and_pairs(tmp_path, capsys):
     assert (bands["p05"].dropna() <= bands["p95"].dropna() + 1e-9).all()
     page = (output / "report.html").read_text(encoding="utf-8")
     assert "The answer" in page and "over <b>4</b> ensemble members" in page.replace("Over", "over")
+
+
+def test_the_shipped_file_is_the_default_and_no_ensemble_turns_it_off(
+    tmp_path, capsys, monkeypatch
+):
+    import renaissance.ensemble_members as ensemble_members
+
+    write_ensemble(tmp_path / "accepted.csv", rows=6)
+    monkeypatch.setattr(ensemble_members, "DEFAULT_ENSEMBLE_FILE", tmp_path / "accepted.csv")
+    status, err = run(
+        [
+            "compare",
+            "baseline",
+            "system-mix",
+            "--members",
+            "3",
+            "-o",
+            str(tmp_path / "a"),
+            "--quiet",
+        ],
+        capsys,
+    )
+    assert status == 0, err
+    with xr.open_dataset(tmp_path / "a" / "results.nc") as results:
+        assert results.sizes["member"] == 3
+        assert results.attrs["ensemble_file"] == "accepted.csv"
+    status, err = run(
+        [
+            "compare",
+            "baseline",
+            "system-mix",
+            "--no-ensemble",
+            "-o",
+            str(tmp_path / "b"),
+            "--quiet",
+        ],
+        capsys,
+    )
+    assert status == 0, err
+    with xr.open_dataset(tmp_path / "b" / "results.nc") as results:
+        assert "member" not in results.dims

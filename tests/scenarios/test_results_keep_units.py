@@ -32,7 +32,19 @@ def test_run_netcdf_keeps_units_descriptions_and_dims(in_memory, tmp_path):
 
 def test_compare_netcdf_keeps_units_descriptions_and_dims(in_memory, tmp_path):
     assert (
-        main(["compare", "baseline", "firm-subsidies", "-o", str(tmp_path / "c"), "--quiet"]) == 0
+        # one run per scenario: an ensemble keeps only the variables the metrics need
+        main(
+            [
+                "compare",
+                "baseline",
+                "firm-subsidies",
+                "--no-ensemble",
+                "-o",
+                str(tmp_path / "c"),
+                "--quiet",
+            ]
+        )
+        == 0
     )
     _check_round_trip(in_memory, tmp_path / "c" / "results.nc")
 
