@@ -219,10 +219,13 @@ def add_simulate(subparsers) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from renaissance._version import __version__
+
     parser = argparse.ArgumentParser(
         prog="renaissance",
         description="Multi-scale system-dynamics model of industrial renaissance.",
     )
+    parser.add_argument("--version", action="version", version=f"renaissance {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     from renaissance.calibration.command import add_calibrate_command
@@ -240,6 +243,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+CLOSED_PIPE = 141
+"""Exit status when the reader of standard output went away (128 + SIGPIPE, as Unix
+tools do): ``renaissance list parameters | head`` ends quietly."""
+
+
+def _closed_pipe() -> int:
+    """Point stdout at /dev/null so Python's flush at exit does not complain again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return CLOSED_PIPE
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``renaissance`` command; returns the exit status."""
     parser = build_parser()
@@ -252,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with terminate_as_interrupt(), limits_of(args):
             return args.handler(args)
+    except BrokenPipeError:
+        return _closed_pipe()
     except KeyboardInterrupt as interrupt:
         # the handlers' finally blocks have removed their temporary folders
         print(f"renaissance {args.command}: interrupted; nothing was written", file=sys.stderr)

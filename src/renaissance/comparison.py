@@ -48,6 +48,7 @@ def check_comparable(scenarios: list[Scenario]) -> None:
     for other in scenarios[1:]:
         for field, label in (
             ("roster", "roster"),
+            ("model_file", "model"),
             ("horizon", "horizon"),
             ("integrator", "integrator"),
         ):
@@ -65,24 +66,105 @@ def _progress(message: str, quiet: bool) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def run_scenarios(scenarios: list[Scenario], quiet: bool = True) -> xr.Dataset:
+ENSEMBLE_VARIABLES = (
+    "District Manufacturing Employment",
+    "District Exports",
+    "District Value Added",
+    "Composite Capital Index",
+    "Functional Upgrading Share",
+    "Offshored Share",
+    "Small Firms",
+    "Medium Large Firms",
+    "Multinational Affiliates",
+    "Total District Firms",
+    "Regional District Employment",
+    "Regional District Exports",
+    "Total District Manufacturing Employment",
+    "Total District Exports",
+    "Non District Value Added",
+    "National Manufacturing Employment",
+    "National Manufacturing Exports",
+    "National Composite Capital Index",
+    "Public Policy Spending",
+    "Policy Budget",
+    "Policy Start Year",
+    "Region Membership",
+)
+"""Variables an ensemble comparison keeps by default (all the metrics, figures and
+classes need) besides every national (unsubscripted) variable: keeping all 400
+variables of every member would take about 1.5 MB per member and scenario."""
+
+
+def ensemble_variables(model, extra_patterns=()) -> list[str]:
+    """Names kept by an ensemble run: :data:`ENSEMBLE_VARIABLES`, the model's
+    unsubscripted variables and those matching ``extra_patterns`` (shell patterns)."""
+    import fnmatch
+
+    names = []
+    for variable in model.plan.variables.values():
+        if variable.kind != "aux" or variable.hidden:
+            continue
+        name = variable.name
+        if (
+            name in ENSEMBLE_VARIABLES
+            or not variable.dims
+            or any(fnmatch.fnmatchcase(name, pattern) for pattern in extra_patterns)
+        ):
+            names.append(name)
+    return names
+
+
+def run_scenarios(
+    scenarios: list[Scenario],
+    quiet: bool = True,
+    members=None,
+    variables=None,
+) -> xr.Dataset:
     """Run every scenario; return the runs along a ``scenario`` dim.
+
+    Parameters
+    ----------
+    scenarios : list of Scenario
+    quiet : bool
+        No progress messages on stderr.
+    members : pandas.DataFrame or None
+        Parameter sets of an ensemble (index ``member``, columns ``Name`` or
+        ``Name[cell]``, :func:`renaissance.ensemble_members.read_members`): every
+        scenario runs over the same sets, the result keeps a ``member`` dim whose
+        coordinate is the file's ids. A scenario's own ``parameters:`` override the
+        ensemble's values for the same names. None: one run per scenario.
+    variables : sequence of str or None
+        Shell patterns of variable names to return (None: all variables for single runs;
+        :func:`ensemble_variables` for an ensemble).
 
     Raises
     ------
     RuntimeError
-        A run went non-finite (the message names the scenario and the time).
+        A run went non-finite (the message names the scenario, the time and, for an
+        ensemble, the members).
     """
+    from renaissance.ensemble_members import members_for_scenario
+
     check_comparable(scenarios)
     runs = []
     for number, scenario in enumerate(scenarios, start=1):
         started = time.perf_counter()
-        result = prepare_scenario(scenario).run()
-        if int(result["status"]) != 0:
-            raise RuntimeError(
-                f"scenario {scenario.name!r}: the model state went non-finite at time "
-                f"{float(result['failure_time']):g}"
-            )
+        prepared = prepare_scenario(scenario)
+        columns = None
+        if members is not None:
+            columns = ensemble_variables(prepared.model, variables or ())
+        elif variables:
+            columns = selected_variables(prepared.model, variables)
+        if members is None:
+            result = prepared.run(return_columns=columns)
+        else:
+            samples = members_for_scenario(members, scenario).reset_index(drop=True)
+            if samples.shape[1] == 0:
+                result = prepared.run(return_columns=columns).expand_dims(member=len(members))
+            else:
+                result = prepared.run_ensemble(samples, return_columns=columns)
+            result = result.assign_coords(member=("member", members.index.to_numpy()))
+        _check_status(scenario, result)
         _progress(
             f"[{number}/{len(scenarios)}] {scenario.name}: {time.perf_counter() - started:.1f} s",
             quiet,
@@ -91,10 +173,56 @@ def run_scenarios(scenarios: list[Scenario], quiet: bool = True) -> xr.Dataset:
     return combine(scenarios, runs)
 
 
+def selected_variables(model, patterns) -> list[str]:
+    """Variables of ``model`` whose names match any shell pattern (case-sensitive).
+
+    Raises
+    ------
+    InputError
+        A pattern matches no variable (``--variables``, with close matches).
+    """
+    import difflib
+    import fnmatch
+
+    from renaissance.input_errors import InputError
+
+    names = [v.name for v in model.plan.variables.values() if v.kind == "aux" and not v.hidden]
+    chosen = []
+    for pattern in patterns:
+        matched = [name for name in names if fnmatch.fnmatchcase(name, pattern)]
+        if not matched:
+            close = difflib.get_close_matches(pattern, names, n=3)
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            raise InputError(
+                "--variables", "", f"{pattern!r} matches no variable of the model{hint}"
+            )
+        chosen.extend(name for name in matched if name not in chosen)
+    return chosen
+
+
+def _check_status(scenario, result) -> None:
+    status = result["status"]
+    if int((status != 0).sum()) == 0:
+        return
+    if "member" in status.dims:
+        failed = result["member"].values[(status != 0).values]
+        raise RuntimeError(
+            f"scenario {scenario.name!r}: the model state went non-finite in "
+            f"{len(failed)} member(s) ({', '.join(str(m) for m in failed[:10])}"
+            f"{' …' if len(failed) > 10 else ''})"
+        )
+    raise RuntimeError(
+        f"scenario {scenario.name!r}: the model state went non-finite at time "
+        f"{float(result['failure_time']):g}"
+    )
+
+
 def combine(scenarios: list[Scenario], runs: list[xr.Dataset]) -> xr.Dataset:
     """Concatenate single runs along ``scenario`` with provenance as coordinates."""
     names = [s.name for s in scenarios]
-    data = xr.concat([r.drop_attrs() for r in runs], dim=xr.Variable("scenario", names))
+    # only the runs' own attrs go (they become coordinates below); each variable keeps its
+    # units and description, which the NetCDF files must carry
+    data = xr.concat([r.drop_attrs(deep=False) for r in runs], dim=xr.Variable("scenario", names))
     coordinates = {
         "scenario_description": [" ".join(s.description.split()) for s in scenarios],
         "scenario_file": [s.path.name if s.path else "" for s in scenarios],

@@ -185,7 +185,7 @@ def _roster_folder(roster: str | Path) -> Path:
     return folder
 
 
-def model_for_roster(roster: str | Path, directory: Path) -> Path:
+def model_for_roster(roster: str | Path, directory: Path, model_file: Path = MODEL_FILE) -> Path:
     """Copy the model and a roster's two CSV files into ``directory``; return the model path.
 
     The copies are checked against the roster schema (so what the model reads is what
@@ -194,7 +194,7 @@ def model_for_roster(roster: str | Path, directory: Path) -> Path:
     folder = _roster_folder(roster)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(MODEL_FILE, directory / MODEL_FILE.name)
+    shutil.copyfile(model_file, directory / MODEL_FILE.name)
     for name in ("districts.csv", "regions.csv"):
         shutil.copyfile(folder / name, directory / name)
     _checked(directory, folder)

@@ -18,7 +18,7 @@ from renaissance.scenarios import ScenarioError, library_names, load_scenario
 
 BAD_INPUT = 2
 FAILED = 1
-LISTS = ("scenarios", "instruments", "parameters", "districts", "regions")
+LISTS = ("scenarios", "instruments", "parameters", "districts", "regions", "metrics")
 
 
 def _error(command: str, message) -> None:
@@ -61,6 +61,13 @@ def _list(args) -> int:
                 )
         elif item == "regions":
             print("\n".join(words.regions))
+        elif item == "metrics":
+            from renaissance.metrics import describe_metric, metric_names
+
+            print(f"{'name (for --outputs)':44s} {'unit':18s} meaning (window)")
+            for name in metric_names():
+                units, description = describe_metric(name)
+                print(f"{name:44s} {units:18s} {description}")
         print()
     return 0
 
@@ -84,7 +91,7 @@ def _validate(args) -> int:
 
 def _run(args) -> int:
     from renaissance.comparison import netcdf_ready, run_scenarios
-    from renaissance.engine.results import to_table
+    from renaissance.result_tables import write_table
     from renaissance.safe_names import file_in
 
     scenarios = _load_all(args.files)
@@ -92,14 +99,23 @@ def _run(args) -> int:
     check_output_directory(args.output, args.overwrite)
     with output_directory(args.output, args.overwrite) as scratch:
         for scenario in scenarios:
-            result = run_scenarios([scenario], quiet=args.quiet).isel(scenario=0, drop=False)
+            result = run_scenarios([scenario], quiet=args.quiet, variables=args.variables).isel(
+                scenario=0, drop=False
+            )
             with deferred_interrupts():  # an interrupt inside HDF5 can hang its close
                 netcdf_ready(result).to_netcdf(
                     file_in(scratch, scenario.name, ".nc"), engine="netcdf4"
                 )
-            to_table(
-                result.drop_vars([c for c in result.coords if c not in result.dims and c != "time"])
-            ).to_csv(file_in(scratch, scenario.name, ".csv"))
+            table = result.drop_vars(
+                [c for c in result.coords if c not in result.dims and c != "time"]
+            )
+            used = write_table(table, file_in(scratch, scenario.name, ".csv"), args.csv_format)
+            if used != args.csv_format and not args.quiet:
+                print(
+                    f"{scenario.name}: CSV in long format (time, variable, cell, value, "
+                    "units): the wide table would not fit a spreadsheet",
+                    file=sys.stderr,
+                )
     if not args.quiet:
         print(f"wrote {len(scenarios)} scenario(s) to {args.output}", file=sys.stderr)
     return 0
@@ -141,6 +157,65 @@ def _window(text: str) -> tuple[float, float]:
     return first, last
 
 
+def describe_targets(targets) -> str:
+    """The districts a policy reaches, in words: ``all`` or ``regions: Veneto, Apulia``."""
+    if targets.everything:
+        return "all"
+    parts = []
+    for field in ("districts", "regions", "archetypes", "trajectories", "segments"):
+        names = getattr(targets, field)
+        if names:
+            parts.append(f"{field}: {', '.join(names)}")
+    return "; ".join(parts)
+
+
+def _ensemble_members(args, scenario):
+    """The parameter sets of ``--ensemble``/``--members`` (None: one run per scenario)."""
+    from renaissance.ensemble_members import (
+        DEFAULT_ENSEMBLE_FILE,
+        draw_members,
+        read_members,
+    )
+
+    path = args.ensemble
+    if args.no_ensemble:
+        if path is not None or args.members is not None:
+            raise InputError("--no-ensemble", "", "cannot be given with --ensemble or --members")
+        return None
+    if path is None:
+        if not DEFAULT_ENSEMBLE_FILE.is_file():
+            if args.members is not None:
+                raise InputError(
+                    "--members",
+                    "",
+                    f"no ensemble to draw from: the calibration's file "
+                    f"models/calibration/{DEFAULT_ENSEMBLE_FILE.name} is not there; "
+                    "give --ensemble FILE",
+                )
+            return None
+        path = DEFAULT_ENSEMBLE_FILE
+    if args.members is not None and args.members < 1:
+        raise InputError("--members", "", f"{args.members} is not allowed: give N >= 1")
+    table = read_members(path, roster=scenario.roster)
+    return draw_members(table, args.members, args.seed, file=str(path))
+
+
+def _ensemble_provenance(args, members) -> dict:
+    import hashlib
+
+    from renaissance.ensemble_members import DEFAULT_ENSEMBLE_FILE
+
+    path = Path(args.ensemble or DEFAULT_ENSEMBLE_FILE)
+    return {
+        "ensemble_file": path.name,
+        "ensemble_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "ensemble_members": len(members),
+        "ensemble_seed": args.seed,
+        "ensemble_parameters": ", ".join(members.columns),
+        "ensemble_member_ids": " ".join(str(member) for member in members.index),
+    }
+
+
 def _compare(args) -> int:
     from renaissance.comparison import check_comparable, netcdf_ready, run_scenarios
     from renaissance.metrics import format_table
@@ -151,7 +226,10 @@ def _compare(args) -> int:
         raise ScenarioError(args.files[0], "", "compare needs at least two scenarios")
     check_comparable(scenarios)
     check_output_directory(args.output, args.overwrite)
-    results = run_scenarios(scenarios, quiet=args.quiet)
+    members = _ensemble_members(args, scenarios[0])
+    results = run_scenarios(scenarios, quiet=args.quiet, members=members)
+    if members is not None:
+        results.attrs.update(_ensemble_provenance(args, members))
     meta = {
         s.name: {
             "description": " ".join(s.description.split()),
@@ -167,6 +245,7 @@ def _compare(args) -> int:
                     "allocation": p.allocation,
                     "capture_share": p.capture_share,
                     "stop_and_go": p.stop_and_go.cycle_years if p.stop_and_go else None,
+                    "targets": describe_targets(p.targets),
                 }
                 for p in s.policies
             ],
@@ -227,6 +306,8 @@ def _guarded(command: str, handler):
 
         try:
             return handler(args)
+        except BrokenPipeError:
+            raise  # the reader went away (`| head`): main() exits quietly
         except (InputError, UnsupportedFeatureError, ModelStructureError) as error:
             _error(command, error)
             return BAD_INPUT
@@ -301,6 +382,22 @@ def add_scenario_commands(subparsers) -> None:
         )
         parser.add_argument("--quiet", action="store_true", help="no progress messages")
         add_limit_arguments(parser)
+        if name == "run":
+            parser.add_argument(
+                "--variables",
+                nargs="+",
+                metavar="PATTERN",
+                help="only the variables matching these shell patterns, e.g. 'National *' "
+                "'District Exports' (default: all)",
+            )
+            parser.add_argument(
+                "--csv-format",
+                default="auto",
+                choices=("auto", "wide", "long"),
+                help="wide: one column per variable cell, 'Name[cell] (units)'; long: rows "
+                "of time, variable, cell, value, units; auto (default): wide if it fits a "
+                "spreadsheet (16,384 columns), else long",
+            )
         if name == "compare":
             parser.add_argument(
                 "--reference",
@@ -313,5 +410,30 @@ def add_scenario_commands(subparsers) -> None:
                 type=_window,
                 metavar="FIRST:LAST",
                 help="years of the change metrics (default 2025:2035 2025:END, in the horizon)",
+            )
+            parser.add_argument(
+                "--ensemble",
+                type=Path,
+                metavar="FILE",
+                help="CSV of parameter sets (member,<parameter>,...[,distance]); every "
+                "scenario runs over the same sets (default: models/calibration/accepted.csv "
+                "when it exists, otherwise one run per scenario)",
+            )
+            parser.add_argument(
+                "--members",
+                type=int,
+                metavar="N",
+                help="a seeded subsample of N members of the ensemble (default: all)",
+            )
+            parser.add_argument(
+                "--no-ensemble",
+                action="store_true",
+                help="one run per scenario, even when models/calibration/accepted.csv exists",
+            )
+            parser.add_argument(
+                "--seed",
+                type=int,
+                default=2026,
+                help="seed of the --members subsample (default 2026; recorded in provenance)",
             )
         parser.set_defaults(handler=_guarded(name, handler))

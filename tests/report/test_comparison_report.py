@@ -82,11 +82,23 @@ def written(results, tmp_path_factory):
 def test_every_expected_file_is_written_and_not_empty(written):
     directory, outputs = written
     expected = [f"{stem}.{extension}" for stem in EXPECTED_FIGURES for extension in ("png", "svg")]
-    expected += ["metrics.csv", "district_metrics.csv", "region_metrics.csv", "report.html"]
+    expected += [
+        "metrics.csv",
+        "verdict.csv",
+        "pairwise.csv",
+        "metrics_band.csv",
+        "district_metrics.csv",
+        "region_metrics.csv",
+        "report.html",
+    ]
     assert [path.name for path in outputs.files] == expected
     assert sorted(path.name for path in directory.iterdir()) == sorted(expected)
     for path in outputs.files:
-        assert path.stat().st_size > 1000, path.name
+        if path.name == "pairwise.csv":  # two scenarios: two ordered pairs per metric
+            # (five levels; the cost per job ranks only the non-reference scenario)
+            assert len(path.read_text(encoding="utf-8").splitlines()) == 1 + 2 * 5
+        else:
+            assert path.stat().st_size > 1000, path.name
 
 
 @pytest.mark.parametrize("stem", EXPECTED_FIGURES)

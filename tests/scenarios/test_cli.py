@@ -68,11 +68,11 @@ def test_failure_while_running_leaves_no_partial_output(write, tmp_path, monkeyp
     calls = []
     real = comparison.run_scenarios
 
-    def fail_on_second(scenarios, quiet=True):
+    def fail_on_second(scenarios, quiet=True, **options):
         calls.append(scenarios[0].name)
         if len(calls) == 2:
             raise RuntimeError("simulated crash")
-        return real(scenarios, quiet)
+        return real(scenarios, quiet, **options)
 
     monkeypatch.setattr(comparison, "run_scenarios", fail_on_second)
     short = write("short.yaml", "name: short\ndescription: d\nhorizon: {stop: 1993}\n")

@@ -11,6 +11,7 @@ run). Names are lower-case words joined by underscores:
 - ``{scale}_{quantity}_{year}``: level in the last year of the windows (units of the
   quantity);
 - ``cumulative_spending_{start}_{end}`` (M€);
+- ``nation_jobs_vs_reference_{end}`` (person), which needs a reference scenario;
 - ``cost_per_job_{start}_{end}`` (k€/person) and
   ``cost_per_capital_point_{start}_{end}`` (M€ per 0.01 index), which need a reference
   scenario;
@@ -26,7 +27,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from renaissance.metrics.changes import DEFAULT_WINDOWS, change
-from renaissance.metrics.costs import cost_per_capital_point, cost_per_job, cumulative_spending
+from renaissance.metrics.costs import (
+    cost_per_capital_point,
+    cost_per_job,
+    cumulative_spending,
+    difference_from_reference,
+)
 from renaissance.metrics.quantities import QUANTITIES, UNITS, quantity_path, value_at
 from renaissance.metrics.resilience import resilience_after_own_shock
 from renaissance.metrics.trajectories import (
@@ -123,6 +129,17 @@ def _build_registry(windows=DEFAULT_WINDOWS):
                 )
             )
     for year in sorted({window[1] for window in windows}):
+        add(
+            Metric(
+                f"nation_jobs_vs_reference_{int(year)}",
+                "person",
+                f"national manufacturing jobs in {year:g} minus the reference scenario's",
+                lambda r, reference, y=year: difference_from_reference(
+                    r, reference, "employment", "nation", y
+                ),
+                needs_reference=True,
+            )
+        )
         for scale in SCALAR_SCALES:
             for quantity in QUANTITIES:
                 add(

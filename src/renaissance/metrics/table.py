@@ -41,20 +41,32 @@ def default_reference(results):
     return None
 
 
-def _per_scenario(values):
-    """A DataArray over ``scenario`` (and maybe ``member``) as a Series over scenarios."""
+def _per_scenario(values, quantile=None):
+    """A DataArray over ``scenario`` (and maybe ``member``) as a Series over scenarios:
+    the median over members, or the given quantile."""
     if "member" in values.dims:
-        values = values.median("member")
+        if quantile is None:
+            values = values.median("member")
+        else:
+            import warnings
+
+            with warnings.catch_warnings():  # a ratio undefined in every member stays NaN
+                warnings.simplefilter("ignore", RuntimeWarning)
+                values = values.quantile(quantile, "member").drop_vars("quantile")
     if "scenario" not in values.dims:
         values = values.expand_dims(scenario=["run"])
     return values.to_series().astype(float)
+
+
+def _word(text):
+    return text.replace(" ", "_").replace("-", "_")
 
 
 def _en_dash(window):
     return f"{window[0]:g}–{window[1]:g}"
 
 
-def headline_table(results, reference=None, windows=DEFAULT_WINDOWS):
+def headline_table(results, reference=None, windows=DEFAULT_WINDOWS, quantile=None):
     """Headline metrics, one row per scenario.
 
     Parameters
@@ -67,6 +79,9 @@ def headline_table(results, reference=None, windows=DEFAULT_WINDOWS):
         starts with "baseline"; without one the jobs and cost columns are left out.
     windows : sequence of (float, float)
         Windows of the change columns; trajectories, spending and costs use the last.
+    quantile : float or None
+        With members: None shows the median over members, a number in [0, 1] that
+        quantile (the band table, :func:`band_table`).
 
     Returns
     -------
@@ -89,51 +104,119 @@ def headline_table(results, reference=None, windows=DEFAULT_WINDOWS):
         reference = default_reference(results)
     last = windows[-1]
     columns = {}
+    names = {}  # column -> metric name as --outputs and `renaissance list metrics` spell it
     employment = quantity_path(results, "employment", "nation")
+    names[f"national employment {last[1]:g} (thousand persons)"] = (
+        f"nation_employment_{last[1]:.0f}"
+    )
     columns[f"national employment {last[1]:g} (thousand persons)"] = (
-        _per_scenario(value_at(employment, last[1])) / 1000.0
+        _per_scenario(value_at(employment, last[1]), quantile) / 1000.0
     )
     for window in windows:
         for scale, label in _SCALE_LABELS.items():
             for quantity in QUANTITIES:
                 name = f"{label} {quantity} change {_en_dash(window)} (%)"
-                columns[name] = _per_scenario(change(results, quantity, scale, window))
+                names[name] = (
+                    f"{scale}_{quantity.replace(' ', '_')}_change_{window[0]:.0f}_{window[1]:.0f}"
+                )
+                columns[name] = _per_scenario(change(results, quantity, scale, window), quantile)
+    names[f"policy spending {_en_dash(last)} (M€)"] = (
+        f"cumulative_spending_{last[0]:.0f}_{last[1]:.0f}"
+    )
+    names[f"national jobs vs reference {last[1]:g} (thousand persons)"] = (
+        f"nation_jobs_vs_reference_{last[1]:.0f}"
+    )
+    names[f"cost per job {_en_dash(last)} (k€/job)"] = f"cost_per_job_{last[0]:.0f}_{last[1]:.0f}"
+    names[f"cost per 0.01 district composite capital {_en_dash(last)} (M€)"] = (
+        f"cost_per_capital_point_{last[0]:.0f}_{last[1]:.0f}"
+    )
+    names["national employment fall after the shock (%)"] = "nation_employment_resilience_depth"
+    names["years to recover within 1% of the pre-shock level"] = "nation_employment_recovery_years"
     columns[f"policy spending {_en_dash(last)} (M€)"] = _per_scenario(
-        cumulative_spending(results, last)
+        cumulative_spending(results, last), quantile
     )
     if reference is not None:
         jobs = difference_from_reference(results, reference, "employment", "nation", last[1])
         columns[f"national jobs vs reference {last[1]:g} (thousand persons)"] = (
-            _per_scenario(jobs) / 1000.0
+            _per_scenario(jobs, quantile) / 1000.0
         )
         columns[f"cost per job {_en_dash(last)} (k€/job)"] = _per_scenario(
-            cost_per_job(results, reference, last)
+            cost_per_job(results, reference, last), quantile
         )
         columns[f"cost per 0.01 district composite capital {_en_dash(last)} (M€)"] = _per_scenario(
-            cost_per_capital_point(results, reference, last)
+            cost_per_capital_point(results, reference, last), quantile
         )
     if np.isfinite(shock_start_year(results).values).any():
         outcome = resilience_after_own_shock(results)
         columns["national employment fall after the shock (%)"] = 100.0 * _per_scenario(
-            outcome["depth"]
+            outcome["depth"], quantile
         )
         columns["years to recover within 1% of the pre-shock level"] = _per_scenario(
-            outcome["recovery_years"]
+            outcome["recovery_years"], quantile
         )
     trajectories = bellandi_trajectory(results, last)
     for label in BELLANDI_TRAJECTORIES:
         name = f"districts: {label} {_en_dash(last)}"
-        columns[name] = _per_scenario((trajectories == label).sum("District"))
+        names[name] = f"districts_in_{_word(label)}_{last[0]:.0f}_{last[1]:.0f}"
+        columns[name] = _per_scenario((trajectories == label).sum("District"), quantile)
     models = gvc_model(results, last[1])
     for label in GVC_MODELS:
+        names[f"districts: {label} {last[1]:g}"] = (
+            f"districts_in_{_word(label.lower())}_{last[1]:.0f}"
+        )
         columns[f"districts: {label} {last[1]:g}"] = _per_scenario(
-            (models == label).sum("District")
+            (models == label).sum("District"), quantile
         )
     table = pd.DataFrame(columns)
     table.index = pd.Index([str(name) for name in table.index], name="scenario")
     table.attrs["reference"] = reference
+    table.attrs["metric_names"] = {c: names[c] for c in table.columns if c in names}
     table.attrs["members"] = int(results.sizes["member"]) if "member" in results.dims else 1
     return table
+
+
+def band_table(results, reference=None, windows=DEFAULT_WINDOWS, band=(0.05, 0.95)):
+    """Median and band over members of every headline-table column, in long format.
+
+    Parameters
+    ----------
+    results : xarray.Dataset
+        Results with a ``member`` dim (without one the three columns are equal).
+    reference, windows
+        As for :func:`headline_table`.
+    band : tuple of two float
+        Quantiles of the band (default the 5th and 95th percentiles).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``metric`` (the headline-table column), ``name`` (the metric's name for
+        ``--outputs``, where the registry has one), ``scenario``, ``median``,
+        ``p05``, ``p95`` (named after ``band``) and ``members``.
+    """
+    tables = {"median": headline_table(results, reference, windows)}
+    for quantile in band:
+        name = f"p{round(100 * quantile):02d}"
+        tables[name] = headline_table(results, reference, windows, quantile=quantile)
+    long = {
+        name: table.rename_axis(columns="metric").stack(future_stack=True)
+        for name, table in tables.items()
+    }
+    frame = pd.DataFrame(long).reset_index()
+    frame = frame[["metric", "scenario", *tables]]
+    order = {column: position for position, column in enumerate(tables["median"].columns)}
+    frame = frame.sort_values(
+        ["metric", "scenario"],
+        key=lambda c: (
+            c.map(order)
+            if c.name == "metric"
+            else c.map({n: i for i, n in enumerate(tables["median"].index)})
+        ),
+        kind="stable",
+    )
+    frame["members"] = tables["median"].attrs["members"]
+    frame.insert(1, "name", frame["metric"].map(tables["median"].attrs["metric_names"]))
+    return frame.reset_index(drop=True)
 
 
 def format_number(value):

@@ -77,7 +77,8 @@ def policy_start_year(results):
 
 
 def _per_scenario(values, results):
-    """Yield (name, 1-d path over time) per scenario; members shown as their median."""
+    """Yield (name, 1-d path over time) per scenario; members shown as their median
+    (:func:`_bands` gives their 5th-95th percentiles)."""
     if "member" in values.dims:
         values = values.median("member")
     if "scenario" not in values.dims:
@@ -85,6 +86,75 @@ def _per_scenario(values, results):
         return
     for name in scenario_names(results):
         yield name, values.sel(scenario=name)
+
+
+def member_quantiles(values, quantiles=(0.05, 0.95)):
+    """``(low, high)``: quantiles over ``member`` (numpy at once, much faster than
+    xarray's per-call quantile on the many small selections of the small multiples)."""
+    axis = values.get_axis_num("member")
+    low, high = np.quantile(values.values, quantiles, axis=axis)
+    template = values.isel(member=0, drop=True)
+    return template.copy(data=low), template.copy(data=high)
+
+
+def _bands(values, results, quantiles=(0.05, 0.95), precomputed=None):
+    """``{name: (low, high)}`` paths over members per scenario ({} without members)."""
+    if "member" not in values.dims or values.sizes["member"] < 2:
+        return {}
+    low, high = precomputed or member_quantiles(values, quantiles)
+    if "scenario" not in values.dims:
+        return {"run": (low, high)}
+    return {
+        name: (low.sel(scenario=name), high.sel(scenario=name)) for name in scenario_names(results)
+    }
+
+
+def _draw_paths(axis, values, results, styles, factor=1.0, precomputed=None):
+    """Median line per scenario, with its 5th-95th percentile band if there are members.
+
+    ``precomputed``: ``(low, high)`` of ``values`` from :func:`member_quantiles`."""
+    bands = _bands(values, results, precomputed=precomputed)
+    start = policy_start_year(results)
+    for name, (low, high) in bands.items():
+        low, high = _from_policy_start(name, low, high, start, styles)
+        colour = styles[name]["color"]
+        axis.fill_between(
+            low["time"], low * factor, high * factor, color=colour, alpha=0.12, linewidth=0
+        )
+    for name, path in _baseline_last(_per_scenario(values, results), styles):
+        axis.plot(path["time"], path * factor, label=name, **styles[name])
+    return bool(bands)
+
+
+def _from_policy_start(name, low, high, start, styles):
+    """The band of a policy scenario from the policy start on (before it, every scenario
+    runs the same members through the same history, and overlaid bands only add mud);
+    the baseline's band is drawn whole."""
+    if start is None or styles[name]["color"] == "black":
+        return low, high
+    inside = low["time"] >= start - 1e-9
+    return low.where(inside), high.where(inside)
+
+
+def _draw_median_and_band(axis, median, band, results, styles):
+    """Like :func:`_draw_paths` from a median path and its ``(low, high)`` band."""
+    low, high = band
+    start = policy_start_year(results)
+    for name in scenario_names(results):
+        shown_low, shown_high = _from_policy_start(
+            name, low.sel(scenario=name), high.sel(scenario=name), start, styles
+        )
+        axis.fill_between(
+            shown_low["time"],
+            shown_low,
+            shown_high,
+            color=styles[name]["color"],
+            alpha=0.12,
+            linewidth=0,
+        )
+    paths = [(name, median.sel(scenario=name)) for name in scenario_names(results)]
+    for name, path in _baseline_last(paths, styles):
+        axis.plot(path["time"], path, label=name, **styles[name])
 
 
 def _mark_policy_start(axis, start):
@@ -153,14 +223,18 @@ def national_figure(results, quantity):
             panel_scale, panel_unit = 1e-3, "thousand persons"
         if quantity == "composite capital" and where == "nation":
             panel_unit = "index (1991 = 1)"  # National Composite Capital Index, §3.13
-        for name, values in _baseline_last(_per_scenario(path, results), styles):
-            axis.plot(values["time"], values * panel_scale, label=name, **styles[name])
+        banded = _draw_paths(axis, path, results, styles, panel_scale)
         _mark_policy_start(axis, start)
         axis.set_title(title, fontsize=10)
         axis.set_xlabel("year")
         axis.set_ylabel(panel_unit)
         axis.grid(alpha=0.3)
-    figure.suptitle(f"{quantity.capitalize()}, by scenario", fontsize=12)
+    suffix = (
+        f" (median and 5th–95th percentile band over {results.sizes['member']} members)"
+        if banded
+        else ""
+    )
+    figure.suptitle(f"{quantity.capitalize()}, by scenario{suffix}", fontsize=12)
     figure.tight_layout(rect=(0, 0.12, 1, 0.95))
     _legend_below(figure, axes, results)
     return figure
@@ -204,10 +278,20 @@ def district_index_figure(results, base_year, years_before=10, largest=30):
     axes = np.atleast_1d(figure.subplots(rows, columns, sharex=True, sharey=True)).ravel()
     styles = scenario_styles(results)
     start = policy_start_year(results)
+    quantiles = member_quantiles(index) if "member" in index.dims else None
+    medians = index.median("member") if "member" in index.dims else None
     for axis, district in zip(axes, districts, strict=False):
-        paths = _per_scenario(index.sel(District=district), results)
-        for name, values in _baseline_last(paths, styles):
-            axis.plot(values["time"], values, label=name, **styles[name])
+        precomputed = (
+            None if quantiles is None else tuple(q.sel(District=district) for q in quantiles)
+        )
+        values = index.sel(District=district)
+        if medians is not None:
+            # the median line from the precomputed medians, the band from the quantiles
+            _draw_median_and_band(
+                axis, medians.sel(District=district), precomputed, results, styles
+            )
+        else:
+            _draw_paths(axis, values, results, styles)
         axis.axhline(100, color="grey", linewidth=0.6)
         if start is not None:
             axis.axvline(start, color="grey", linestyle=":", linewidth=1)
@@ -221,6 +305,8 @@ def district_index_figure(results, base_year, years_before=10, largest=30):
     title = (
         f"District manufacturing employment, index {base_year:g} = 100 (dotted line: policy start)"
     )
+    if results.sizes.get("member", 1) > 1:
+        title += f"\nmedian and 5th–95th percentile band over {results.sizes['member']} members"
     if len(districts) < results.sizes["District"]:
         title += f"\nthe {len(districts)} largest of {results.sizes['District']} districts"
     figure.suptitle(title, fontsize=12)

@@ -26,6 +26,13 @@ figcaption { font-size: .85rem; color: #555; }
 .note { font-size: .85rem; color: #555; }
 code { font-size: .85rem; }
 .scroll { overflow-x: auto; }
+.band { color: #666; font-size: .8rem; }
+.ranking { font-size: 1rem; margin: .2rem 0; }
+table.pairs td.win { background: #dff0d8; } table.pairs td.lose { background: #f6dcdc; }
+.side { display: flex; flex-wrap: wrap; gap: 0 1.5rem; align-items: flex-start; }
+ul.short { font-size: 1rem; padding-left: 1.2rem; } ul.short li { margin: .25rem 0; }
+code.name { font-weight: normal; color: #555; font-size: .78rem; }
+h3 code { font-weight: normal; font-size: .8rem; color: #555; }
 """
 
 
@@ -48,8 +55,15 @@ def _metrics_table(table):
             f'<td class="number">{_escape(format_number(value))}</td>'
             for value in table[column].to_numpy()
         )
-        rows.append(f"<tr><th>{_escape(column)}</th>{cells}</tr>")
+        rows.append(f"<tr><th>{_metric_label(table, column)}</th>{cells}</tr>")
     return _table(f"<th>metric</th>{head}", rows)
+
+
+def _metric_label(table, column):
+    """The column's words and, below, the name to type (``--outputs``, ``list metrics``)."""
+    name = table.attrs.get("metric_names", {}).get(column)
+    label = _escape(column)
+    return f"{label}<br><code class='name'>{_escape(name)}</code>" if name else label
 
 
 def _class_table(results, window):
@@ -157,7 +171,41 @@ def _figure(caption, png):
     )
 
 
-def render_report(results, metrics_table, scenarios_meta, figures, window, title=None):
+def _band_cell(value, low, high):
+    text = _escape(format_number(value))
+    if low is None:
+        return text
+    return (
+        f"{text}<br><span class='band'>({_escape(format_number(low))} to "
+        f"{_escape(format_number(high))})</span>"
+    )
+
+
+def _metrics_band_table(table, bands):
+    """The headline table with each median followed by its 5th-95th percentile band."""
+    scenarios = [str(name) for name in table.index]
+    lookup = {(r.metric, r.scenario): (r.p05, r.p95) for r in bands.itertuples()}
+    head = "".join(f"<th>{_escape(name)}</th>" for name in scenarios)
+    rows = []
+    for column in table.columns:
+        cells = "".join(
+            f'<td class="number">{_band_cell(value, *lookup.get((column, name), (None, None)))}'
+            "</td>"
+            for name, value in zip(scenarios, table[column].to_numpy(), strict=True)
+        )
+        rows.append(f"<tr><th>{_metric_label(table, column)}</th>{cells}</tr>")
+    return _table(f"<th>metric</th>{head}", rows)
+
+
+def render_report(
+    results,
+    metrics_table,
+    scenarios_meta,
+    figures,
+    window,
+    title=None,
+    answer=None,
+):
     """The report page as a string.
 
     Parameters
@@ -174,6 +222,11 @@ def render_report(results, metrics_table, scenarios_meta, figures, window, title
         Window of the trajectory classes.
     title : str or None
         Page title.
+    answer : mapping or None
+        The verdict: ``{"verdict", "pairs", "regional", "bands"}`` tables
+        (:func:`renaissance.metrics.verdict.verdict`, :func:`~renaissance.metrics.verdict.
+        pairwise_table`, :func:`renaissance.metrics.regional.regional_table`,
+        :func:`renaissance.metrics.table.band_table`); None: no verdict section.
 
     Returns
     -------
@@ -189,19 +242,40 @@ def render_report(results, metrics_table, scenarios_meta, figures, window, title
             f"<b>{_escape(metrics_table.attrs['reference'])}</b>."
         )
     if metrics_table.attrs.get("members", 1) > 1:
-        notes.append(f"Values are medians over {metrics_table.attrs['members']} members.")
+        notes.append(
+            f"Values are medians over {metrics_table.attrs['members']} members, with the "
+            "5th–95th percentile band in brackets. A scenario's own parameters override the "
+            "ensemble's values for the same names."
+        )
     notes.append(
         "“–”: not defined (no job or capital gained against the reference). "
         "Definitions of every metric and of the classification rules are in "
         "<code>docs/results.md</code>."
     )
+    names = [str(name) for name in results["scenario"].values] if "scenario" in results.dims else []
+    opening = []
+    if answer is not None and metrics_table.attrs.get("reference"):
+        from renaissance.report.verdict import regional_section, verdict_section
+
+        reference = metrics_table.attrs["reference"]
+        opening = [
+            "<h2>The answer</h2>",
+            verdict_section(answer["verdict"], answer["pairs"], reference, window, names),
+            "<h2>By region</h2>",
+            regional_section(answer["regional"], reference, window[1], names),
+        ]
+    bands = None if answer is None else answer.get("bands")
+    members = metrics_table.attrs.get("members", 1)
     body = [
         f"<h1>{_escape(title)}</h1>",
         f"<p class='note'>Written {created} by renaissance "
         f"{_escape(results.attrs.get('renaissance_version', ''))}. "
         "An illustrative system-dynamics model, not a forecast (docs/model.md §1).</p>",
+        *opening,
         "<h2>Headline metrics</h2>",
-        _metrics_table(metrics_table),
+        _metrics_band_table(metrics_table, bands)
+        if bands is not None and members > 1
+        else _metrics_table(metrics_table),
         "<p class='note'>" + " ".join(notes) + "</p>",
         "<h2>Figures</h2>",
         *[_figure(caption, png) for caption, png in figures],
@@ -223,7 +297,9 @@ def render_report(results, metrics_table, scenarios_meta, figures, window, title
     )
 
 
-def write_report(results, metrics_table, scenarios_meta, path, figures=None, window=None):
+def write_report(
+    results, metrics_table, scenarios_meta, path, figures=None, window=None, answer=None
+):
     """Write a self-contained ``report.html``.
 
     Parameters
@@ -241,6 +317,8 @@ def write_report(results, metrics_table, scenarios_meta, path, figures=None, win
         (:func:`renaissance.report.standard_figures`).
     window : tuple of two float or None
         Window of the district classes; None: the last default window.
+    answer : mapping or None
+        The verdict tables (see :func:`render_report`).
 
     Returns
     -------
@@ -258,6 +336,7 @@ def write_report(results, metrics_table, scenarios_meta, path, figures=None, win
         ]
     path = Path(path)
     path.write_text(
-        render_report(results, metrics_table, scenarios_meta, figures, window), encoding="utf-8"
+        render_report(results, metrics_table, scenarios_meta, figures, window, answer=answer),
+        encoding="utf-8",
     )
     return path

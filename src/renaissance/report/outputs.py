@@ -101,6 +101,30 @@ def render_standard_figures(results, table, base_year=None):
     return figures
 
 
+def answer_tables(results, reference, windows):
+    """The verdict tables of a comparison (over the last window).
+
+    Returns
+    -------
+    dict
+        ``verdict`` (:func:`renaissance.metrics.verdict.verdict`), ``pairs``
+        (:func:`~renaissance.metrics.verdict.pairwise_table`), ``regional``
+        (:func:`renaissance.metrics.regional.regional_table`) and ``bands``
+        (:func:`renaissance.metrics.table.band_table`).
+    """
+    from renaissance.metrics.regional import regional_table
+    from renaissance.metrics.table import band_table
+    from renaissance.metrics.verdict import pairwise_table, verdict
+
+    last = windows[-1]
+    return {
+        "verdict": verdict(results, reference, last),
+        "pairs": pairwise_table(results, reference, last),
+        "regional": regional_table(results, reference, last[1]),
+        "bands": band_table(results, reference, windows),
+    }
+
+
 def write_comparison_outputs(
     results, scenarios_meta, directory, reference=None, windows=DEFAULT_WINDOWS
 ):
@@ -129,7 +153,10 @@ def write_comparison_outputs(
         ``district_employment_index`` and ``metric_bars`` as ``.png`` and ``.svg``, then
         ``metrics.csv`` (one row per scenario), ``district_metrics.csv`` and
         ``region_metrics.csv`` (one row per scenario and district or region,
-        :func:`renaissance.metrics.territorial_table`) and ``report.html``.
+        :func:`renaissance.metrics.territorial_table`); with a reference,
+        ``verdict.csv``, ``pairwise.csv`` (share of members in which each scenario beats
+        each other one on each headline metric) and ``metrics_band.csv`` (median and
+        5th-95th percentiles of every headline column); and ``report.html``.
     """
     from renaissance.report.html import write_report
 
@@ -148,6 +175,14 @@ def write_comparison_outputs(
     csv_path = directory / "metrics.csv"
     table_to_csv(table, csv_path)
     files.append(csv_path)
+    answer = None
+    if table.attrs.get("reference"):
+        answer = answer_tables(results, table.attrs["reference"], windows)
+        for name in ("verdict", "pairwise", "metrics_band"):
+            path = directory / f"{name}.csv"
+            key = {"pairwise": "pairs", "metrics_band": "bands"}.get(name, name)
+            answer[key].to_csv(path, index=False, float_format="%.10g", na_rep="")
+            files.append(path)
     for scale in ("district", "region"):
         path = directory / f"{scale}_metrics.csv"
         table_to_csv(territorial_table(results, scale, windows), path)
@@ -159,6 +194,7 @@ def write_comparison_outputs(
         directory / "report.html",
         figures=[(caption, png) for _stem, caption, png, _svg in figures],
         window=windows[-1],
+        answer=answer,
     )
     files.append(report)
     return ComparisonOutputs(table=table, files=tuple(files))

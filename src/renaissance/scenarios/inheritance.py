@@ -35,6 +35,7 @@ TOP_KEYS = (
     "horizon",
     "integrator",
     "roster",
+    "model",
     "seed",
     "allow_out_of_range",
     "parameters",

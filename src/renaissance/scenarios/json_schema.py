@@ -89,6 +89,12 @@ def json_schema() -> dict:
             },
             "integrator": {"enum": list(INTEGRATORS)},
             "roster": {"type": "string", "description": "showcase, national or a folder"},
+            "model": {
+                "type": "string",
+                "pattern": "\\.[mM][dD][lL]$",
+                "description": "a Vensim .mdl file (relative to the scenario file) to run "
+                "instead of the shipped model",
+            },
             "seed": {"type": "integer", "minimum": 0},
             "allow_out_of_range": {"type": "boolean"},
             "parameters": {"type": "object", "additionalProperties": _NUMBER},

@@ -22,7 +22,6 @@ from renaissance._version import __version__
 from renaissance.engine import load_model
 from renaissance.engine.params import overlay_table, split_cell
 from renaissance.leftovers import remove_roster_leftovers, roster_prefix
-from renaissance.paths import MODEL_FILE
 from renaissance.roster import model_for_roster
 from renaissance.scenarios.schema import ALLOCATIONS, SHOCK_HOOKS, Scenario
 from renaissance.scenarios.validation import reached_districts
@@ -74,7 +73,7 @@ def scenario_params(scenario: Scenario) -> dict:
         Variable name -> number, ``pandas.Series`` over time (exogenous) or dict
         ``"element,element"`` -> value for the cells a scenario sets.
     """
-    words = vocabulary(scenario.roster)
+    words = vocabulary(scenario.roster, scenario.model_file)
     params: dict = {}
     for key, value in scenario.parameters:
         _set(params, key, value)
@@ -153,6 +152,7 @@ class PreparedScenario:
             "scenario_chain": " <- ".join(f"{Path(f).name}:{h[:12]}" for f, h in s.files),
             "roster": s.roster,
             "seed": s.seed,
+            "model_file": Path(s.model_file).name,
             "model_sha256": self.model.sha256,
             "renaissance_version": __version__,
             "engine": self.model.engine,
@@ -199,11 +199,13 @@ def prepare_scenario(scenario: Scenario) -> PreparedScenario:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # PySD's translator chatter
         if scenario.roster == "showcase":
-            model = load_model(MODEL_FILE)
+            model = load_model(scenario.model_file)
         else:
             remove_roster_leftovers()
             with tempfile.TemporaryDirectory(prefix=roster_prefix()) as folder:
-                model = load_model(model_for_roster(scenario.roster, Path(folder)))
+                model = load_model(
+                    model_for_roster(scenario.roster, Path(folder), scenario.model_file)
+                )
     h = scenario.horizon
     options = {
         "integrator": scenario.integrator,

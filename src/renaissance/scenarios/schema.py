@@ -117,6 +117,14 @@ class Scenario:
     allow_out_of_range: bool = False
     extends: str | None = None
     files: tuple[tuple[str, str], ...] = ()
+    model: Path | None = None
+
+    @property
+    def model_file(self) -> Path:
+        """The ``.mdl`` file the scenario runs (``model:``; default the shipped model)."""
+        from renaissance.paths import MODEL_FILE
+
+        return self.model if self.model is not None else MODEL_FILE
 
     @property
     def total_budget(self) -> float:

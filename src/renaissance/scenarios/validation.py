@@ -58,7 +58,8 @@ def build_scenario(root: Node, files: list) -> Scenario:
     name = _name(top["name"])
     description = checks.text(top["description"])
     roster = _roster(top.get("roster"))
-    words = vocabulary(roster)
+    model = _model(top.get("model"))
+    words = vocabulary(roster) if model is None else _model_vocabulary(top["model"], roster, model)
     allow = checks.boolean(top["allow_out_of_range"]) if "allow_out_of_range" in top else False
     horizon = _horizon(top.get("horizon"))
     integrator = (
@@ -72,7 +73,7 @@ def build_scenario(root: Node, files: list) -> Scenario:
         top.get("exogenous"), words, allow, {split_cell(k)[0] for k, _ in parameters}
     )
     shocks = _shocks(top.get("shocks"), words, horizon)
-    policies = _policies(top.get("policies"), words)
+    policies = _policies(top.get("policies"), words, horizon)
     path = Path(files[0][0]) if files else None
     extends = checks.text(top["extends"]) if "extends" in top else None
     return Scenario(
@@ -90,6 +91,7 @@ def build_scenario(root: Node, files: list) -> Scenario:
         allow_out_of_range=allow,
         extends=extends,
         files=tuple(files),
+        model=model,
     )
 
 
@@ -100,6 +102,29 @@ def _name(node: Node) -> str:
         if problem is not None and node.value.strip():
             raise node.error(f"{node.value!r}: {problem}")
     return checks.text(node)
+
+
+def _model(node: Node | None) -> Path | None:
+    """``model:``: a Vensim ``.mdl`` file, relative to the scenario file that names it."""
+    if node is None:
+        return None
+    value = checks.text(node)
+    path = Path(value)
+    if not path.is_absolute():
+        path = node.file.parent / path
+    if path.suffix.lower() != ".mdl":
+        raise node.error(f"model {value!r} is not a Vensim .mdl file (the name must end in .mdl)")
+    if not path.is_file():
+        raise node.error(f"model {value!r}: no such file ({path})")
+    return path.resolve()
+
+
+def _model_vocabulary(node: Node, roster: str, model: Path) -> Vocabulary:
+    """The vocabulary of a scenario's own model, or an error naming the key and file."""
+    try:
+        return vocabulary(roster, model)
+    except (ValueError, KeyError, SyntaxError, OSError) as error:  # the parser's errors
+        raise node.error(f"model {model.name!r} cannot be read as a model: {error}") from None
 
 
 def _roster(node: Node | None) -> str:
@@ -362,7 +387,7 @@ def _shocks(node: Node | None, words: Vocabulary, horizon: Horizon):
     return tuple(shocks)
 
 
-def _policies(node: Node | None, words: Vocabulary):
+def _policies(node: Node | None, words: Vocabulary, horizon: Horizon | None = None):
     if node is None:
         return ()
     policies, seen = [], {}
@@ -378,7 +403,12 @@ def _policies(node: Node | None, words: Vocabulary):
         seen[instrument, scale] = entry.path
         budget = checks.number(fields["budget"], 0.0, 5000.0, units="M€/year")
         start = (
-            checks.number(fields["start"], MODEL_START, 2050.0, units="year")
+            checks.number(
+                fields["start"],
+                MODEL_START,
+                2050.0 if horizon is None else min(2050.0, horizon.stop),
+                units="year",
+            )
             if "start" in fields
             else 2026.0
         )

@@ -37,13 +37,12 @@ def _run(args) -> int:
         check_output_directory(args.output, args.overwrite)
         check_scheduler(args.scheduler)
         check_samples(args.method, args.samples, analysed=True)
-        specs = parse_outputs(args.outputs)
+        specs = parse_outputs(args.outputs, compared=args.compare is not None)
         problem = define_problem(args.parameters)
         setup = Setup.for_scenario(args.scenario)
-        other = None if args.compare is None else Setup.for_scenario(args.compare)
-        for each in (setup, other):
-            if each is not None:
-                check_outputs(each, specs)
+        others = [Setup.for_scenario(name) for name in args.compare or ()]
+        for each in (setup, *others):
+            check_outputs(each, specs)
     except (ValueError, FileNotFoundError, KeyError) as err:
         return fail(2, str(err).strip("'\""))
     try:
@@ -53,7 +52,7 @@ def _run(args) -> int:
             method=args.method,
             samples=args.samples,
             problem=problem,
-            compare=other,
+            compare=others or None,
             better=args.better,
             seed=args.seed,
             scheduler=args.scheduler,
@@ -65,6 +64,12 @@ def _run(args) -> int:
         return fail(2, str(err))
     except Exception as err:  # a failure while running: report it, write nothing
         return fail(1, f"{type(err).__name__}: {err}")
+    from renaissance.sensitivity.honesty import index_warnings
+
+    for indices in [result.indices, *(c.indices for c in result.comparisons)]:
+        if indices is not None:
+            for warning in index_warnings(indices, args.samples, args.method):
+                print(f"renaissance sensitivity: warning: {warning}", file=sys.stderr)
     if not args.quiet:
         print(f"wrote {folder} ({result.samples.runs:,} runs in {result.seconds:.1f} s)")
         for comparison in result.comparisons:
@@ -114,7 +119,10 @@ def add_sensitivity_command(subparsers) -> argparse.ArgumentParser:
         "(default: every uncertain parameter with a range)",
     )
     parser.add_argument(
-        "--compare", metavar="OTHER_SCENARIO", help="second scenario run on the same samples"
+        "--compare",
+        nargs="+",
+        metavar="OTHER_SCENARIO",
+        help="other scenarios run on the same samples (each compared with SCENARIO)",
     )
     parser.add_argument(
         "--better",

@@ -175,11 +175,26 @@ def check_outputs(setup: Setup, outputs: tuple[OutputSpec, ...]) -> None:
     names = {normalize(n): n for n in model.variable_names}
     for spec in outputs:
         if spec.variable is not None and normalize(spec.variable) not in names:
+            if _looks_like_metric(spec.text):
+                from renaissance.metrics import metric_names
+
+                close = difflib.get_close_matches(spec.text, metric_names(), n=3, cutoff=0.5)
+                hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+                raise ValueError(
+                    f"output {spec.text!r} is not a metric{hint} (all metrics: "
+                    "'renaissance list metrics')"
+                )
             close = difflib.get_close_matches(spec.variable, list(names.values()), n=3)
             hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
             raise ValueError(
                 f"output {spec.text!r}: {spec.variable!r} is not a variable of the model{hint}"
             )
+
+
+def _looks_like_metric(text: str) -> bool:
+    """A metric is spelt in lower case with underscores and no spaces (model variables are
+    capitalised words), so a misspelling is answered with metrics, not variables."""
+    return "_" in text and " " not in text and "@" not in text and text == text.lower()
 
 
 def _engine_name(model, column: str) -> str:

@@ -161,7 +161,7 @@ def _at_year(value: xr.DataArray, year: float, text: str) -> xr.DataArray:
     return value.isel(time=int(hits[0]), drop=True)
 
 
-def parse_output(text: str) -> OutputSpec:
+def parse_output(text: str, compared: bool = False) -> OutputSpec:
     """Read one output specification (see the module docstring).
 
     Raises
@@ -173,6 +173,14 @@ def parse_output(text: str) -> OutputSpec:
         raise ValueError(f"an output must be a non-empty string, got {text!r}")
     if text in _metric_names():
         if _needs_reference(text):
+            if compared:
+                raise ValueError(
+                    f"metric {text!r} needs a reference scenario inside one results set; "
+                    "with --compare each scenario's outputs are still computed on their own "
+                    "and then compared member by member, so give a level instead (e.g. "
+                    "nation_employment_2050), or run 'renaissance compare A B --members N' "
+                    "for the cost per job over an ensemble"
+                )
             raise ValueError(
                 f"metric {text!r} needs a reference scenario, which an output of one "
                 "scenario does not have; compare two scenarios with --compare instead"
@@ -201,11 +209,11 @@ def parse_output(text: str) -> OutputSpec:
     )
 
 
-def parse_outputs(texts) -> tuple[OutputSpec, ...]:
-    """Parse several outputs; names must be distinct."""
+def parse_outputs(texts, compared: bool = False) -> tuple[OutputSpec, ...]:
+    """Parse several outputs; names must be distinct (``compared``: with ``--compare``)."""
     if isinstance(texts, str):
         texts = [texts]
-    specs = tuple(parse_output(t) for t in texts)
+    specs = tuple(parse_output(t, compared) for t in texts)
     if not specs:
         raise ValueError("at least one output is needed")
     names = [s.text for s in specs]

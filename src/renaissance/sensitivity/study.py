@@ -44,7 +44,11 @@ class StudyResult:
     comparison_outputs : xarray.Dataset or None
         Outputs of every run of B.
     comparisons : list of Comparison
-        One per compared output (outputs with one value per run).
+        One per compared scenario and output (outputs with one value per run).
+    other_setups : tuple of Setup
+        Every compared scenario, ``comparison_setup`` first (``--compare A B …``).
+    other_outputs : tuple of xarray.Dataset
+        Their outputs, in the same order.
     seconds : float
         Wall-clock time of the evaluation and analysis.
     scheduler : str
@@ -62,6 +66,8 @@ class StudyResult:
     comparisons: list[Comparison] = field(default_factory=list)
     seconds: float = 0.0
     scheduler: str = "in-process"
+    other_setups: tuple = ()
+    other_outputs: tuple = ()
 
 
 def _trajectory_of(spec: OutputSpec) -> OutputSpec | None:
@@ -113,8 +119,9 @@ def run_study(
         Names or patterns of the parameters to vary (default: every uncertain one).
     problem : Problem, optional
         A ready problem instead of ``parameters``.
-    compare : str, pathlib.Path or Setup, optional
-        Scenario B, run on the same samples; ``A - B`` is analysed.
+    compare : str, pathlib.Path, Setup or a list of them, optional
+        Scenario B (or several), run on the same samples; ``A - B`` is analysed for
+        each.
     better : {"higher", "lower"}
         Direction in which the compared outputs are better.
     seed : int, optional
@@ -135,10 +142,14 @@ def run_study(
     check_samples(method, samples, analysed=True)
     specs = parse_outputs(outputs)
     setup = _as_setup(scenario)
-    other = None if compare is None else _as_setup(compare)
-    for each in (setup, other):
-        if each is not None:
-            check_outputs(each, specs)
+    if compare is None:
+        others = []
+    elif isinstance(compare, list | tuple):
+        others = [_as_setup(each) for each in compare]
+    else:
+        others = [_as_setup(compare)]
+    for each in (setup, *others):
+        check_outputs(each, specs)
     if problem is None:
         problem = define_problem(parameters)
     elif parameters is not None:
@@ -156,14 +167,14 @@ def run_study(
     with open_scheduler(scheduler) as where:
         options = {"chunk_size": chunk_size, "scheduler": where, "retries": retries, "quiet": quiet}
         values = evaluate(setup, sample_set, evaluated, **options)
-        other_values = None if other is None else evaluate(other, sample_set, specs, **options)
+        all_other_values = [evaluate(each, sample_set, specs, **options) for each in others]
     scalar = [s.text for s in specs if not s.over_time]
     over_time = [s.text for s in specs if s.over_time]
     indices = analyze(sample_set, values[scalar]) if scalar else None
     indices_over_time = analyze(sample_set, values[over_time]) if over_time else None
     bands = uncertainty_bands(values[[s.text for s in evaluated if s.over_time]])
     comparisons = []
-    if other_values is not None:
+    for other, other_values in zip(others, all_other_values, strict=True):
         for name in scalar:
             comparisons.append(
                 compare_outputs(
@@ -182,11 +193,13 @@ def run_study(
         indices=indices,
         indices_over_time=indices_over_time,
         bands=bands,
-        comparison_setup=other,
-        comparison_outputs=other_values,
+        comparison_setup=others[0] if others else None,
+        comparison_outputs=all_other_values[0] if others else None,
         comparisons=comparisons,
         seconds=time.perf_counter() - started,
         scheduler=scheduler
         if isinstance(scheduler, str)
         else ("in-process" if scheduler is None else "client"),
+        other_setups=tuple(others),
+        other_outputs=tuple(all_other_values),
     )

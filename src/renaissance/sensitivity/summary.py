@@ -16,7 +16,21 @@ th, td { border-bottom: 1px solid #ddd; padding: 0.2rem 0.6rem; text-align: left
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
 img { max-width: 100%; } figure { margin: 1rem 0; }
 figcaption { font-size: 0.85rem; color: #555; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.warning { background: #fff4e0; border-left: 4px solid #e69f00; padding: .3rem .8rem; }
 """
+
+
+def _number(value) -> str:
+    """A number for the tables: whole numbers (years, counts) as integers, never
+    ``2.02e+03``; others with three significant digits."""
+    if not np.isfinite(value):
+        return "—"
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value)}"
+    if 1e-3 <= abs(value) < 1e6:
+        return f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
+    return f"{value:.3g}"
 
 
 def _table(header: list[str], rows: list[list], numeric_from: int = 1) -> str:
@@ -26,7 +40,7 @@ def _table(header: list[str], rows: list[list], numeric_from: int = 1) -> str:
         cells = []
         for i, value in enumerate(row):
             if isinstance(value, (float, np.floating)):
-                text = "—" if not np.isfinite(value) else f"{value:.3g}"
+                text = _number(value)
             else:
                 text = str(value)
             css = ' class="number"' if i >= numeric_from else ""
@@ -44,11 +58,32 @@ def _index_table(indices, output: str, top: int = 10) -> str:
     ]
     rank = "mu_star" if "mu_star" in selected else ("ST" if "ST" in selected else "S1")
     order = np.argsort(-np.nan_to_num(selected[rank].values, nan=-np.inf), kind="stable")
-    rows = [
-        [str(selected["parameter"].values[i]), *[float(selected[n].values[i]) for n in names]]
-        for i in order[:top]
-    ]
-    return _table(["parameter", *names], rows)
+    from renaissance.sensitivity.honesty import indistinguishable
+
+    conf = f"{rank}_conf"
+    rows = []
+    for i in order[:top]:
+        row = [str(selected["parameter"].values[i]), *[float(selected[n].values[i]) for n in names]]
+        if conf in selected:
+            flag = indistinguishable(
+                float(selected[rank].values[i]), float(selected[conf].values[i])
+            )
+            row.append("≈0 (inside its interval)" if flag else "yes")
+        rows.append(row)
+    header = ["parameter", *names] + (
+        [f"{rank} distinguishable from 0"] if conf in selected else []
+    )
+    return _table(header, rows)
+
+
+def _warnings(indices, attrs) -> str:
+    from renaissance.sensitivity.honesty import index_warnings
+
+    found = index_warnings(indices, attrs.get("samples"), attrs.get("method"))
+    if not found:
+        return ""
+    items = "".join(f"<li>{html.escape(text)}</li>" for text in found)
+    return f"<div class='warning'><b>Sample size warnings</b><ul>{items}</ul></div>"
 
 
 def _figure(path: Path, caption: str) -> str:
@@ -88,6 +123,7 @@ def summary_html(result, attrs: dict, figures: dict[str, Path]) -> str:
             parts.append(
                 f"<p>What decides the difference — indices of {html.escape(difference)}:</p>"
             )
+            parts.append(_warnings(comparison.indices.sel(output=[difference]), attrs))
             parts.append(_index_table(comparison.indices, difference))
     if result.indices is not None:
         parts.append("<h2>Which parameters matter</h2>")
@@ -96,6 +132,7 @@ def summary_html(result, attrs: dict, figures: dict[str, Path]) -> str:
             "S1: share of the output's variance due to the parameter alone; ST: "
             "including its interactions; μ*: mean absolute elementary effect.</p>"
         )
+        parts.append(_warnings(result.indices, attrs))
         for output in result.indices["output"].values:
             parts.append(f"<h3>{html.escape(str(output))}</h3>")
             parts.append(_index_table(result.indices, str(output)))

@@ -7,7 +7,8 @@ target is refused unless ``overwrite`` is set.
 Layout of the folder::
 
     outputs.nc            samples (member, parameter), outputs and status of scenario A
-    outputs_compared.nc   the same for scenario B (with --compare)
+    outputs_compared.nc   the same for scenario B (with --compare; outputs_compared_2.nc …
+                          for a third, fourth … scenario)
     indices.nc            indices of the outputs at a year (output, parameter)
     indices_over_time.nc  indices per year of trajectory outputs (output, parameter, time)
     bands.nc              percentiles of every trajectory (percentile, time)
@@ -45,7 +46,9 @@ def provenance(result) -> dict:
         "failed_runs": int(result.outputs["status"].sum()),
     }
     if result.comparison_setup is not None:
-        attrs["compared_with"] = result.comparison_setup.label
+        attrs["compared_with"] = ", ".join(
+            each.label for each in (result.other_setups or (result.comparison_setup,))
+        )
     attrs.update({f"option_{k}": int(v) for k, v in samples.options.items()})
     return attrs
 
@@ -123,35 +126,48 @@ def write_study(result, directory, *, overwrite: bool = False) -> Path:
         ``directory`` exists and is not empty while ``overwrite`` is False, or its
         parent cannot be written.
     """
+    from renaissance.sensitivity.described import described
     from renaissance.sensitivity.summary import summary_html
 
     target = Path(directory).resolve()
     with output_directory(target, overwrite) as staging:
         attrs = provenance(result)
-        netcdf_safe(_outputs_file(result.outputs, result.samples, attrs)).to_netcdf(
+        netcdf_safe(described(_outputs_file(result.outputs, result.samples, attrs))).to_netcdf(
             staging / "outputs.nc"
         )
         if result.comparison_outputs is not None:
             compared = {**attrs, "scenario": result.comparison_setup.label}
             netcdf_safe(
-                _outputs_file(result.comparison_outputs, result.samples, compared)
+                described(_outputs_file(result.comparison_outputs, result.samples, compared))
             ).to_netcdf(staging / "outputs_compared.nc")
+        for position, (other, outputs) in enumerate(
+            zip(result.other_setups[1:], result.other_outputs[1:], strict=True), start=2
+        ):
+            compared = {**attrs, "scenario": other.label}
+            netcdf_safe(described(_outputs_file(outputs, result.samples, compared))).to_netcdf(
+                staging / f"outputs_compared_{position}.nc"
+            )
         for name in ("indices", "indices_over_time"):
             dataset = getattr(result, name)
             if dataset is not None:
                 dataset = dataset.copy()
                 dataset.attrs.update(attrs)
-                netcdf_safe(dataset).to_netcdf(staging / f"{name}.nc")
+                netcdf_safe(described(dataset)).to_netcdf(staging / f"{name}.nc")
         bands = result.bands.copy()
         bands.attrs.update(attrs)
-        netcdf_safe(bands).to_netcdf(staging / "bands.nc")
+        netcdf_safe(described(bands)).to_netcdf(staging / "bands.nc")
         if result.comparisons:
-            differences = xr.Dataset({c.output: c.difference for c in result.comparisons})
+            several = len({c.second for c in result.comparisons}) > 1
+
+            def key(c):  # one variable per output, and per compared scenario if several
+                return f"{c.output} vs {c.second}" if several else c.output
+
+            differences = xr.Dataset({key(c): c.difference for c in result.comparisons})
             differences.attrs.update(attrs)
             for c in result.comparisons:
-                for key, value in c.to_dataset().attrs.items():
-                    differences[c.output].attrs[key] = value
-            netcdf_safe(differences).to_netcdf(staging / "comparison.nc")
+                for name, value in c.to_dataset().attrs.items():
+                    differences[key(c)].attrs[name] = value
+            netcdf_safe(described(differences)).to_netcdf(staging / "comparison.nc")
         result.samples.problem.to_frame().to_csv(staging / "problem.csv", index=False)
         figures = staging / "figures"
         figures.mkdir()
