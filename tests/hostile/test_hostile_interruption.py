@@ -75,10 +75,16 @@ def test_sigterm_inside_a_run_removes_its_temporary_folder(tmp_path):
 
 def test_interrupts_wait_for_the_end_of_a_write(tmp_path):
     written = []
-    with pytest.raises(KeyboardInterrupt):
-        with deferred_interrupts():
-            os.kill(os.getpid(), signal.SIGINT)
-            written.append("all of it")
+    # a process started in the background inherits SIGINT ignored; this test needs the
+    # ordinary Ctrl-C handler that an interactive user has
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with deferred_interrupts():
+                os.kill(os.getpid(), signal.SIGINT)
+                written.append("all of it")
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert written == ["all of it"]
 
 
