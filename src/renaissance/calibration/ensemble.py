@@ -173,63 +173,13 @@ def history_match(
     return _run(problem, unit, seed, chunk, progress)
 
 
-def history_match_waves(
-    problem: CalibrationProblem,
-    samples: int,
-    waves: int,
-    seed: int,
-    keep: float = 0.05,
-    chunk: int = 1024,
-    progress=None,
-) -> tuple[EnsembleCalibration, list[np.ndarray]]:
-    """History matching in waves: each wave samples the box the previous one left open.
-
-    Wave 1 is a Latin hypercube over the whole plausible space. Each later wave is a
-    Latin hypercube over the bounding box of the previous wave's best ``keep`` share of
-    sets (by distance, accepted sets first), widened by 10% of its width on each side and
-    clipped to the plausible ranges (the "non-implausible" space of history matching,
-    narrowed wave by wave). The last wave's accepted sets are uniform on the accepted
-    region inside its box; :func:`pinning` and the report say whether accepted sets touch
-    a box face that is not a plausible bound (the box may then cut the region).
-
-    Returns
-    -------
-    result : EnsembleCalibration
-        The last wave.
-    boxes : list of numpy.ndarray, shape (P, 2)
-        The unit-cube box of every wave.
-    """
-    if waves < 1:
-        raise ValueError("waves must be at least 1")
-    box = np.column_stack([np.zeros(len(problem.parameters)), np.ones(len(problem.parameters))])
-    boxes = []
-    result = None
-    for wave in range(waves):
-        boxes.append(box.copy())
-        say = (lambda m, w=wave: progress(f"wave {w + 1}: {m}")) if progress else None
-        unit = qmc.LatinHypercube(d=len(problem.parameters), seed=seed + wave).random(samples)
-        unit = box[:, 0] + unit * (box[:, 1] - box[:, 0])
-        result = _run(problem, unit, seed, chunk, say)
-        order = np.lexsort((result.distance, ~result.accepted))
-        best = result.unit[order[: max(2, round(keep * samples))]]
-        low, high = best.min(axis=0), best.max(axis=0)
-        pad = 0.1 * (high - low)
-        box = np.column_stack([np.clip(low - pad, 0, 1), np.clip(high + pad, 0, 1)])
-    return result, boxes
-
-
 def _run(problem, unit, seed, chunk, progress) -> EnsembleCalibration:
-    values, ok = [], []
-    for start in range(0, len(unit), chunk):
-        part_values, part_ok = problem.simulate(unit[start : start + chunk])
-        values.append(part_values)
-        ok.append(part_ok)
-        if progress:
-            accepted = int(problem.inside(np.vstack(values)).all(axis=1).sum())
-            progress(
-                f"{min(len(unit), start + chunk)} of {len(unit)} sets run, {accepted} accepted"
-            )
-    return EnsembleCalibration(problem, unit, np.vstack(values), np.concatenate(ok), seed)
+    def report(done, values):
+        accepted = int(problem.inside(values).all(axis=1).sum())
+        progress(f"{done} of {len(unit)} sets run, {accepted} accepted")
+
+    values, ok = _simulate(problem, unit, chunk, report if progress else None)
+    return EnsembleCalibration(problem, unit, values, ok, seed)
 
 
 @dataclass
@@ -337,12 +287,16 @@ def abc_mcmc(
     return ChainSample(result, moves, taken / max(1, tried), steps, scale)
 
 
-def _simulate(problem, unit, chunk):
+def _simulate(problem, unit, chunk, progress=None):
+    """Target values and finiteness of ``unit``'s sets, run ``chunk`` members at a time;
+    ``progress(done, values so far)`` after each chunk."""
     values, ok = [], []
     for start in range(0, len(unit), chunk):
         part_values, part_ok = problem.simulate(unit[start : start + chunk])
         values.append(part_values)
         ok.append(part_ok)
+        if progress:
+            progress(min(len(unit), start + chunk), np.vstack(values))
     return np.vstack(values), np.concatenate(ok)
 
 
