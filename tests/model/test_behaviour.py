@@ -7,14 +7,6 @@ import numpy as np
 import xarray as xr
 
 EMPLOYMENT = "District Manufacturing Employment"
-PLACE_BASED_MIX = [
-    "Vocational Training",
-    "Network Contracts",
-    "Innovation Funds",
-    "Internationalisation",
-    "Identity and Heritage",
-    "University Transfer",
-]
 
 
 def archetype_mean(dataset, roster, variable, archetype, year):
@@ -26,23 +18,6 @@ def segment_ratio(dataset, roster, segments, start, end):
     districts = roster.loc[roster["segment"].isin(segments), "district"].tolist()
     employment = dataset[EMPLOYMENT].sel(District=districts).sum("District")
     return float(employment.sel(time=end) / employment.sel(time=start))
-
-
-def targeted_policy(dataset, district, budget):
-    """A place-based local mix of ``budget`` M€/year targeted at one district from 2026."""
-    districts = list(dataset.District.values)
-    weights = np.zeros((dataset.sizes["Instrument"], dataset.sizes["Scale"], len(districts)))
-    weights[:, :, districts.index(district)] = 1
-    return {
-        "Policy Target Weight": weights,
-        "Policy Budget": {
-            f"{name},Local": budget / len(PLACE_BASED_MIX) for name in PLACE_BASED_MIX
-        },
-        "Policy Start Year": 2026,
-    }
-
-
-# --- extreme conditions -------------------------------------------------------------
 
 
 def test_zero_world_demand_leaves_only_domestic_sales(
