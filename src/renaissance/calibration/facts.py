@@ -90,6 +90,24 @@ class Fact:
         return (numbers[0], numbers[-1])
 
 
+def check_header(path: Path, header, columns, error: type[ValueError]) -> None:
+    """Refuse a CSV header that lacks one of ``columns`` or has others.
+
+    Raises
+    ------
+    error
+        With the file, row 1, the missing and unknown columns and the expected ones.
+    """
+    header = list(header or [])
+    missing = [c for c in columns if c not in header]
+    unknown = [c for c in header if c not in columns]
+    if missing or unknown:
+        raise error(
+            f"{path}: row 1 (header): missing columns {missing}, unknown columns "
+            f"{unknown}; expected {list(columns)}"
+        )
+
+
 def _number(text: str, path: Path, row: int, column: str) -> float | None:
     if text.strip() == "":
         return None
@@ -127,14 +145,7 @@ def read_facts(path: str | Path) -> list[Fact]:
         raise FactsError(f"{path}: no such targets file")
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        missing = [c for c in COLUMNS if c not in header]
-        unknown = [c for c in header if c not in COLUMNS]
-        if missing or unknown:
-            raise FactsError(
-                f"{path}: row 1 (header): missing columns {missing}, unknown columns "
-                f"{unknown}; expected {list(COLUMNS)}"
-            )
+        check_header(path, reader.fieldnames, COLUMNS, FactsError)
         facts: list[Fact] = []
         seen: dict[str, int] = {}
         for row_number, record in enumerate(reader, start=2):

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from renaissance.calibration.facts import check_header
 from renaissance.paths import MODEL_DIRECTORY
 
 COLUMNS = (
@@ -104,14 +105,7 @@ def _years(text: str, path: Path, row: int) -> tuple[int, int]:
 def _read_rows(path: Path) -> list[dict[str, object]]:
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        missing = [c for c in COLUMNS if c not in header]
-        unknown = [c for c in header if c not in COLUMNS]
-        if missing or unknown:
-            raise HistorySeriesError(
-                f"{path}: row 1 (header): missing columns {missing}, unknown columns "
-                f"{unknown}; expected {list(COLUMNS)}"
-            )
+        check_header(path, reader.fieldnames, COLUMNS, HistorySeriesError)
         rows: list[dict[str, object]] = []
         seen: dict[tuple[str, str, str], int] = {}
         for row_number, record in enumerate(reader, start=2):
